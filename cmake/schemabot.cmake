@@ -1,3 +1,13 @@
+# The shared fixtures and corpus live beside the checkout (../shared); worktrees elsewhere
+# fall back to /work/shared. Override with -DSCHEMABOT_SHARED_DIR=...
+if(NOT SCHEMABOT_SHARED_DIR)
+  get_filename_component(_shared "${PROJECT_SOURCE_DIR}/../shared" ABSOLUTE)
+  if(NOT EXISTS "${_shared}" AND EXISTS "/work/shared")
+    set(_shared "/work/shared")
+  endif()
+  set(SCHEMABOT_SHARED_DIR "${_shared}" CACHE PATH "fixtures and corpus")
+endif()
+
 # schemabot_library(NAME DIR DEPS...)
 # One static library per top-level folder. Sources are every *.cc under DIR except
 # *_test.cc, *_fuzz.cc and main.cc; unit tests (*_test.cc beside the code) become one
@@ -21,10 +31,10 @@ function(schemabot_library name)
     target_link_libraries(${name}_test PRIVATE ${name} GTest::gtest GTest::gmock GTest::gtest_main)
     target_compile_definitions(${name}_test PRIVATE
       SCHEMABOT_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-      SCHEMABOT_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared"
+      SCHEMABOT_SHARED_DIR="${SCHEMABOT_SHARED_DIR}"
       SCHEMABOT_BINARY_DIR="${PROJECT_BINARY_DIR}")
     gtest_discover_tests(${name}_test DISCOVERY_MODE PRE_TEST
-      PROPERTIES ENVIRONMENT "SCHEMABOT_SHARED_DIR=${PROJECT_SOURCE_DIR}/../shared")
+      PROPERTIES ENVIRONMENT "SCHEMABOT_SHARED_DIR=${SCHEMABOT_SHARED_DIR}")
   endif()
 endfunction()
 
