@@ -19,6 +19,7 @@ const Command kCommands[] = {
     {"hash", schemabot::cli::RunHash, "write atlas.sum for a migration directory"},
     {"validate", schemabot::cli::RunValidate, "verify a directory's atlas.sum"},
     {"split", schemabot::cli::RunSplit, "print the statements of a SQL file with positions"},
+    {"config", schemabot::cli::RunConfig, "check a server config (config check -c FILE), print docs"},
     {"version", schemabot::cli::RunVersion, "print the version"},
 };
 

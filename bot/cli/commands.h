@@ -15,5 +15,6 @@ int RunVersion(const Argv& args);
 int RunHash(const Argv& args);
 int RunValidate(const Argv& args);
 int RunSplit(const Argv& args);
+int RunConfig(const Argv& args);
 
 }  // namespace schemabot::cli
