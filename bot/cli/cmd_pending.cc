@@ -13,6 +13,5 @@ static int Pending(const char* name) {
 
 int RunHash(const Argv&) { return Pending("hash"); }
 int RunValidate(const Argv&) { return Pending("validate"); }
-int RunSplit(const Argv&) { return Pending("split"); }
 
 }  // namespace schemabot::cli
