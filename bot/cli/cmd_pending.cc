@@ -6,12 +6,9 @@
 
 namespace schemabot::cli {
 
-static int Pending(const char* name) {
+[[maybe_unused]] static int Pending(const char* name) {
   std::fprintf(stderr, "schemabot %s: not available in this build yet\n", name);
   return 2;
 }
-
-int RunHash(const Argv&) { return Pending("hash"); }
-int RunValidate(const Argv&) { return Pending("validate"); }
 
 }  // namespace schemabot::cli
