@@ -135,7 +135,9 @@ HttpResponse Receive(Host host, const HttpRequest& req, const ReceiverSecrets& s
   std::string sig = req.Header(names.signature);
   bool ok = host == Host::kGitLab ? VerifyToken(keys, sig) : VerifySignature(keys, req.body, sig);
   if (!ok) {
-    return answer(401, "unauthorized", sig.empty() ? "missing signature" : "bad signature");
+    return answer(401, "unauthorized",
+                  std::string(sig.empty() ? "missing " : "bad ") +
+                      (host == Host::kGitLab ? "token" : "signature"));
   }
   Result<Event> ev = host == Host::kGitHub   ? ParseGitHubEvent(event_name, req.body)
                      : host == Host::kGitLab ? ParseGitLabEvent(event_name, req.body)

@@ -46,14 +46,13 @@ class HttpServer : public Server {
     svr_.set_write_timeout(options_.read_timeout);
     svr_.set_logger([](const httplib::Request& req, const httplib::Response& res) {
       // Requests refused before a handler ran (body over the limit, broken requests).
-      if (res.status != 413 && res.status != 400) return;
-      if (req.path.rfind("/webhooks/", 0) != 0 && res.status == 400) return;
+      if (res.status != 413) return;  // handlers log everything else themselves
       bool github = req.path == "/webhooks/github";
       std::string delivery =
           req.get_header_value(github                           ? "X-GitHub-Delivery"
                                : req.path == "/webhooks/gitlab" ? "Idempotency-Key"
                                                                 : "X-Schemabot-Delivery");
-      std::string outcome = res.status == 413 ? "too_large" : "bad_request";
+      std::string outcome = "too_large";
       std::string host = req.path.size() > 10 ? req.path.substr(10) : "";
       metrics::Inc("schemabot_deliveries_total",
                    {{"host", host}, {"event", ""}, {"outcome", outcome}});
