@@ -19,6 +19,8 @@ const Command kCommands[] = {
     {"hash", schemabot::cli::RunHash, "write atlas.sum for a migration directory"},
     {"validate", schemabot::cli::RunValidate, "verify a directory's atlas.sum"},
     {"split", schemabot::cli::RunSplit, "print the statements of a SQL file with positions"},
+    {"serve", schemabot::cli::RunServe, "run the webhook receivers and workers (-c CONFIG)"},
+    {"jobs", schemabot::cli::RunJobs, "list, show and retry queued jobs (-c CONFIG)"},
     {"config", schemabot::cli::RunConfig, "check a server config (config check -c FILE), print docs"},
     {"version", schemabot::cli::RunVersion, "print the version"},
 };

@@ -16,5 +16,7 @@ int RunHash(const Argv& args);
 int RunValidate(const Argv& args);
 int RunSplit(const Argv& args);
 int RunConfig(const Argv& args);
+int RunServe(const Argv& args);
+int RunJobs(const Argv& args);
 
 }  // namespace schemabot::cli

@@ -45,7 +45,7 @@ void Workers::Start() {
 void Workers::Wake() {
   std::lock_guard lock(mu_);
   ++wakeups_;
-  cv_.notify_one();
+  cv_.notify_all();  // the heartbeat waits on cv_ too; make sure a worker wakes
 }
 
 void Workers::Loop(int index) {
