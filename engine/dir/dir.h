@@ -76,7 +76,9 @@ Result<std::unique_ptr<Dir>> OpenDiskDir(const std::string& path);
 
 // The tree of `commit_or_ref` (anything `git rev-parse` takes: a sha, "HEAD", "main",
 // "refs/heads/x", "v1.2^") in the repository at `repo_path` (a bare repository or a work
-// tree's root / .git), narrowed to `subdir` ("" or "." for the root). The Dir holds the
+// tree's root / .git), narrowed to `subdir` ("" or "." for the root). An empty `repo_path`
+// opens the repository git's environment names (GIT_DIR, GIT_OBJECT_DIRECTORY,
+// GIT_ALTERNATE_OBJECT_DIRECTORIES — what a pre-receive hook's quarantine sets). The Dir holds the
 // repository open until destroyed. NotFound for a missing repository, revision or subdir;
 // InvalidArgument when `subdir` names a file.
 Result<std::unique_ptr<Dir>> OpenGitTreeDir(const std::string& repo_path,

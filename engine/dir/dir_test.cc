@@ -123,6 +123,16 @@ TEST(GitTreeDir, ReadsABareRepositoryAtCommits) {
   }
   for (auto& th : threads) th.join();
 
+  // A work tree's root opens too, and so does the repository named by GIT_DIR.
+  auto from_work = OpenGitTreeDir(work, "HEAD", "migrations");
+  ASSERT_TRUE(from_work) << from_work.error().message;
+  EXPECT_EQ(*(*from_work)->Read("2_b.sql"), "B\n");
+  setenv("GIT_DIR", bare.c_str(), 1);
+  auto from_env = OpenGitTreeDir("", "v1", "migrations");
+  unsetenv("GIT_DIR");
+  ASSERT_TRUE(from_env) << from_env.error().message;
+  EXPECT_EQ(*(*from_env)->Read("1_a.sql"), "A1\n");
+
   EXPECT_EQ(OpenGitTreeDir(bare, "nope", "").error().code, ErrorCode::kNotFound);
   EXPECT_EQ(OpenGitTreeDir(bare, "main", "absent").error().code, ErrorCode::kNotFound);
   EXPECT_EQ(OpenGitTreeDir(bare, "main", "README").error().code, ErrorCode::kInvalidArgument);

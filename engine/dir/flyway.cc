@@ -136,7 +136,7 @@ Result<MigrationDir> LoadFlyway(const Dir& dir) {
     Migration tmp;
     tmp.file = path;
     tmp.content = std::move(*content);
-    InitWholeFile(tmp, out.issues);
+    InitWholeFile(tmp, out.issues, /*down_file=*/true);
     target->down = std::move(tmp.up);
   }
   CheckDuplicateVersions(out.migrations, out.issues);

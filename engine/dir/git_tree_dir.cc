@@ -114,8 +114,13 @@ Result<std::unique_ptr<Dir>> OpenGitTreeDir(const std::string& repo_path,
   InitLibgit2Once();
   std::string where = repo_path + "@" + commit_or_ref + ":" + (subdir.empty() ? "." : subdir);
   git_repository* repo = nullptr;
-  if (git_repository_open_ext(&repo, repo_path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) !=
-      0) {
+  // "" = the repository git's environment names (GIT_DIR, GIT_OBJECT_DIRECTORY, and the
+  // quarantine's GIT_ALTERNATE_OBJECT_DIRECTORIES inside a pre-receive hook).
+  int rc = repo_path.empty()
+               ? git_repository_open_ext(&repo, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr)
+               : git_repository_open_ext(&repo, repo_path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH,
+                                         nullptr);
+  if (rc != 0) {
     return NotFound("opening git repository " + internal::Quote(repo_path) + ": " + GitErrorText());
   }
   Owned<git_repository, git_repository_free> repo_owner{repo};

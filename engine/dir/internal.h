@@ -32,8 +32,9 @@ std::string FlywayDesc(std::string_view path);
 Result<MigrationDir> LoadFlyway(const Dir& dir);
 
 // Fills `m.up` (whole file, BOM skipped), `tx` from `atlas:txmode`, and the text issues
-// (empty, BOM, CRLF, UTF-8). Used for every format.
-void InitWholeFile(Migration& m, std::vector<DirIssue>& issues);
+// (empty, BOM, CRLF, UTF-8). Used for every format; `down_file` = a golang-migrate .down.sql
+// or flyway U file read for its down section (empty is normal there).
+void InitWholeFile(Migration& m, std::vector<DirIssue>& issues, bool down_file = false);
 
 // Splits a goose / dbmate file into its up and down sections.
 void SplitGoose(Migration& m, std::vector<DirIssue>& issues);

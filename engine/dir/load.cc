@@ -69,7 +69,7 @@ Result<MigrationDir> LoadTopLevel(const Dir& dir, DirFormat format) {
     Migration tmp;  // run the text checks on the down file too
     tmp.file = down;
     tmp.content = std::move(*content);
-    internal::InitWholeFile(tmp, out.issues);
+    internal::InitWholeFile(tmp, out.issues, /*down_file=*/true);
     m->down = std::move(tmp.up);
   }
   internal::CheckDuplicateVersions(out.migrations, out.issues);

@@ -140,14 +140,17 @@ TEST(LoadGoose, PragmaErrorsAreIssues) {
   auto md = Load({{"1_a.sql", "-- +goose Down\nx;\n"},
                   {"2_b.sql", "SELECT 1;\n"},
                   {"3_c.sql", "-- +goose Up\n-- +goose StatementBegin\nx;\n"},
-                  {"4_d.sql", "-- +goose Up\n-- +goose StatementEnd\n"}},
+                  {"4_d.sql", "-- +goose Up\n-- +goose StatementEnd\n"},
+                  {"5_e.sql", "-- +goose up\nx;\n"}},
                  DirFormat::kGoose);
   EXPECT_EQ(Issues(md),
             "E 1_a.sql:1: goose: 1_a.sql:1 unexpected goosePragma 'Down'\n"
             "E 1_a.sql: no \"-- +goose Up\" annotation: the file has no statements\n"
             "E 2_b.sql: no \"-- +goose Up\" annotation: the file has no statements\n"
             "E 3_c.sql:2: \"-- +goose StatementBegin\" without StatementEnd\n"
-            "E 4_d.sql:2: goose: 4_d.sql:2 unexpected goosePragma 'StatementEnd'\n");
+            "E 4_d.sql:2: goose: 4_d.sql:2 unexpected goosePragma 'StatementEnd'\n"
+            "E 5_e.sql: no \"-- +goose Up\" annotation: the file has no statements (line 1 "
+            "spells it \"-- +goose up\"; atlas reads only \"-- +goose Up\")\n");
   EXPECT_EQ(md.migrations[1].up.text, "");
   ASSERT_EQ(md.migrations[2].up.blocks.size(), 1u);
   EXPECT_EQ(md.migrations[2].up.blocks[0].end, md.migrations[2].up.text.size());

@@ -188,10 +188,12 @@ Section MakeSection(const std::string& file, std::string_view content, size_t be
   return s;
 }
 
-void InitWholeFile(Migration& m, std::vector<DirIssue>& issues) {
+void InitWholeFile(Migration& m, std::vector<DirIssue>& issues, bool down_file) {
   std::string_view c = m.content;
   size_t start = 0;
-  if (c.empty()) {
+  if (down_file && TrimSpace(c).empty()) {
+    // An empty down file is a normal way to say "irreversible".
+  } else if (c.empty()) {
     issues.push_back(Warning(m.file, 0, "empty file"));
   } else if (TrimSpace(c).empty()) {
     issues.push_back(Warning(m.file, 0, "file holds only whitespace"));
@@ -280,7 +282,17 @@ void SplitGoose(Migration& m, std::vector<DirIssue>& issues) {
     if (state == kBegin) state = kUp;
   }
   if (up_begin == std::string_view::npos) {
-    issues.push_back(Err(m.file, 0, "no \"-- +goose Up\" annotation: the file has no statements"));
+    std::string hint;
+    ForEachLine(c, [&](const Line& l) {
+      if (Lower(l.text.substr(0, 12)) == "-- +goose up" && TrimSpace(l.text.substr(12)).empty()) {
+        hint = " (line " + std::to_string(l.number) + " spells it \"" + std::string(l.text) +
+               "\"; atlas reads only \"-- +goose Up\")";
+        return false;
+      }
+      return true;
+    });
+    issues.push_back(
+        Err(m.file, 0, "no \"-- +goose Up\" annotation: the file has no statements" + hint));
     up_begin = up_end = c.size();
   }
   up_end = std::max(up_end, up_begin);
