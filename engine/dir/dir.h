@@ -100,14 +100,17 @@ std::string_view DirFormatName(DirFormat format);
 // (Atlas's text).
 Result<DirFormat> ParseDirFormat(std::string_view name);
 
-// Guesses the format from file names and content markers (`-- +goose Up`, `-- migrate:up`,
-// `--liquibase formatted sql`, `*.up.sql` / `*.down.sql`, flyway `V1__x.sql`). When a
-// directory has an atlas.sum, the candidate whose file set reproduces its total wins (so an
-// atlas-format dir holding `1_a.up.sql` and `1_a.down.sql` is atlas, and an atlas-managed
-// golang-migrate dir is golang-migrate). No markers at all -> atlas (also for an empty dir).
-// Errors: InvalidArgument saying why, e.g. `ambiguous: 3 files match golang-migrate
-// (1_a.up.sql, …) and 2 match flyway (V1__a.sql, …)`, or `no migration files: 2 files
-// match no format (README, x.txt)`; read errors from the Dir.
+// Guesses the format. File names first: flyway (`V1__x.sql`, `R__x.sql`, … also in
+// sub-folders) and golang-migrate (`1_x.up.sql` / `1_x.down.sql`); only if no name says
+// anything, content markers of the top-level files: `-- +goose Up` (goose), `-- migrate:up`
+// (dbmate), `--liquibase formatted sql` (liquibase). When the directory has an atlas.sum, the
+// candidate (or atlas) whose file set reproduces its total wins, so an atlas-format dir holding
+// `1_a.up.sql` and `1_a.down.sql` (both hashed) is atlas and an Atlas-managed golang-migrate
+// dir is golang-migrate. Nothing matching -> atlas (also for an empty dir).
+// Reads every top-level .sql file. Errors: InvalidArgument saying why, e.g. `ambiguous: 2 files
+// match flyway (V1__a.sql, V2__b.sql) and 3 files match golang-migrate (1_a.down.sql,
+// 1_a.up.sql, …); give the format (--dir-format)`, `no migration files: 2 files match no
+// format (README, x.txt)`; read errors from the Dir.
 Result<DirFormat> DetectFormat(const Dir& dir);
 
 // Version ordering as Atlas does it: flyway compares versions numerically part by part
