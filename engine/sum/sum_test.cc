@@ -243,6 +243,30 @@ TEST(WriteSum, WritesAndValidates) {
   EXPECT_TRUE(Validate(*d, DirFormat::kAtlas)->ok());
 }
 
+TEST(SumVectors, GitTreeGivesTheSameSum) {
+  // The bot hashes directories at commits: a vector committed to a bare repository hashes
+  // exactly as on disk.
+  std::string tmpl = (fs::temp_directory_path() / "schemabot-sum-git-XXXXXX").string();
+  ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+  fs::path root = tmpl;
+  fs::path vec = Shared() + "/fixtures/atlas-sum-vectors/atlas-cmdapi-baseline2";
+  fs::create_directories(root / "work");
+  fs::copy(vec, root / "work" / "db", fs::copy_options::recursive);
+  std::string git = "git -C " + (root / "work").string() + " -c user.name=t -c user.email=t@e ";
+  std::string cmd = "git init -q " + (root / "work").string() + " && " + git + "add -A && " + git +
+                    "commit -q -m v && git clone -q --bare " + (root / "work").string() + " " +
+                    (root / "bare.git").string();
+  ASSERT_EQ(std::system((cmd + " >/dev/null 2>&1").c_str()), 0);
+  auto tree = dir::OpenGitTreeDir((root / "bare.git").string(), "HEAD", "db");
+  ASSERT_TRUE(tree) << tree.error().message;
+  auto sum = ComputeSum(**tree, DirFormat::kAtlas);
+  ASSERT_TRUE(sum);
+  EXPECT_EQ(FormatSum(*sum), ReadFile(vec / "atlas.sum"));
+  EXPECT_TRUE(Validate(**tree, DirFormat::kAtlas)->ok());
+  EXPECT_EQ(WriteSum(**tree, DirFormat::kAtlas).error().code, ErrorCode::kPermissionDenied);
+  fs::remove_all(root);
+}
+
 TEST(Sum, FlywayUsesAtlasOrder) {
   // Import vector: B2 then V3 then R; V1/V2 are covered by the baseline; U ignored.
   auto d = dir::OpenDiskDir(Shared() + "/fixtures/atlas-import-vectors/flyway");
