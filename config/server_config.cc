@@ -58,6 +58,8 @@ constexpr Key kKeys[] = {
      "Repo-config keys a repository may not set (e.g. `dirs[].lint.destructive`)."},
     {"limits.max_body_bytes", K::kInt, "26214400",
      "Largest webhook body accepted (413 above); GitHub's cap is 25 MB."},
+    {"limits.http_threads", K::kInt, "32",
+     "HTTP handler threads; each open (keep-alive) connection holds one while it is active."},
     {"limits.read_timeout", K::kDuration, "10s", "Time a client has to send its request."},
     {"queue.lease", K::kDuration, "5m",
      "How long a worker owns a job before another may take it (renewed while running)."},
@@ -134,11 +136,12 @@ Result<void> Validate(const Values& v, ServerConfig& c) {
   if (c.workers < 1 || c.workers > 256) return v.ErrorAt("workers", "must be between 1 and 256");
   c.repos = v.List("repos");
   for (const char* k : {"queue.max_attempts", "devdb.postgres.pool_size", "devdb.mysql.pool_size",
-                        "limits.max_body_bytes"}) {
+                        "limits.max_body_bytes", "limits.http_threads"}) {
     if (v.Int(k) < 1) return v.ErrorAt(k, "must be at least 1");
   }
   c.max_body_bytes = v.Int("limits.max_body_bytes");
   c.read_timeout = v.Duration("limits.read_timeout");
+  c.http_threads = static_cast<int>(v.Int("limits.http_threads"));
   c.lease = v.Duration("queue.lease");
   if (c.lease < std::chrono::seconds(1)) return v.ErrorAt("queue.lease", "must be at least 1s");
   c.max_attempts = static_cast<int>(v.Int("queue.max_attempts"));

@@ -66,6 +66,7 @@ struct ServerConfig {
   std::vector<std::string> repo_config_locked;  // repo-config keys a repo may not set
   int64_t max_body_bytes = 0;
   std::chrono::milliseconds read_timeout{0};
+  int http_threads = 0;
   std::chrono::milliseconds lease{0};
   int max_attempts = 0;
   std::chrono::milliseconds backoff_base{0};

@@ -43,6 +43,10 @@ class HttpServer : public Server {
     svr_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     svr_.set_payload_max_length(options_.max_body_bytes);
     svr_.set_read_timeout(options_.read_timeout);
+    svr_.set_tcp_nodelay(true);  // no Nagle + delayed-ACK stalls on small answers
+    // Idle keep-alive connections hold a handler thread: keep them short.
+    svr_.set_keep_alive_timeout(2);
+    svr_.set_keep_alive_max_count(1000);
     svr_.set_write_timeout(options_.read_timeout);
     svr_.set_logger([](const httplib::Request& req, const httplib::Response& res) {
       // Requests refused before a handler ran (body over the limit, broken requests).

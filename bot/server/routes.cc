@@ -84,9 +84,6 @@ Result<webhooks::Accepted> StoreSink::Accept(const Event& e) {
     job.reset();
   } else if (!job) {
     d.reason = e.ignored_reason.empty() ? "no job for this event" : e.ignored_reason;
-  } else if (!handlers_.Find(job->kind)) {
-    d.reason = "no handler for job kind \"" + job->kind + "\" in this build";
-    job.reset();
   }
   SB_TRY_ASSIGN(queue::DeliveryResult r, queue_.AcceptDelivery(d, job));
   webhooks::Accepted out;

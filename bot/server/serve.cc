@@ -100,7 +100,7 @@ int Serve(const config::ServerConfig& cfg, const ServeFlags& flags) {
   hopt.port = cfg.listen_port;
   hopt.max_body_bytes = static_cast<size_t>(cfg.max_body_bytes);
   hopt.read_timeout = cfg.read_timeout;
-  hopt.threads = std::max(8, cfg.workers * 2);
+  hopt.threads = cfg.http_threads;
   if (cfg.github.enabled) hopt.secrets.github = cfg.github.webhook_secrets;
   if (cfg.gitlab.enabled) hopt.secrets.gitlab = cfg.gitlab.webhook_secrets;
   if (cfg.git.enabled) hopt.secrets.git = cfg.git.webhook_secrets;

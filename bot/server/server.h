@@ -12,9 +12,10 @@
 //   installation                               installation  "<host>:installation#<id>"
 // The job payload is the Event as JSON (webhooks::EventFromJson reads it back).
 //
-// A delivery whose job kind has no registered handler (its flow is not built yet), whose
-// repository is outside the allowlist, or that makes no job is stored as `ignored` and
-// answered 202.
+// A delivery whose repository is outside the allowlist, or that makes no job, is stored as
+// `ignored` and answered 202. A job whose kind has no registered handler (its flow is not
+// built yet) is still queued, and the workers park it as failed with "no handler for job
+// kind …"; `schemabot jobs retry` runs it once a build has the handler.
 //
 // Registering a flow: add its handler in RegisterHandlers (server.cc, one line per kind):
 //   handlers.Register("lint_pr", flows::LintPrHandler(deps));
