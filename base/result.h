@@ -42,16 +42,24 @@ std::string_view ErrorCodeName(ErrorCode code);
 struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
+  // Set on kUnavailable when the other side said when to come back (Retry-After, a
+  // rate-limit reset): retry no sooner than this many seconds. Kept by Wrap.
+  std::optional<int> retry_after_seconds;
 
   // Prefixes context: Error{kNotFound, "x"}.Wrap("reading a") -> "reading a: x".
   Error Wrap(std::string_view context) const& {
-    return Error{code, std::string(context) + ": " + message};
+    return Error{code, std::string(context) + ": " + message, retry_after_seconds};
   }
   Error Wrap(std::string_view context) && {
     message.insert(0, std::string(context) + ": ");
     return std::move(*this);
   }
   std::string ToString() const { return message; }
+  // Error{...}.WithRetryAfter(30): the same error carrying a retry-after hint.
+  Error WithRetryAfter(int seconds) && {
+    retry_after_seconds = seconds;
+    return std::move(*this);
+  }
 };
 
 inline Error NotFound(std::string m) { return {ErrorCode::kNotFound, std::move(m)}; }
