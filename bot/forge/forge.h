@@ -336,27 +336,10 @@ struct RetryOptions {
 // skipped). Takes ownership of `inner`.
 std::unique_ptr<Forge> NewRetryingForge(std::unique_ptr<Forge> inner, RetryOptions options = {});
 
-// Counters of forge calls: by forge name, method and outcome ("ok" or an ErrorCode name
-// such as "unavailable"), and the last rate-limit remaining per forge. Thread-safe.
-class ForgeMetrics {
- public:
-  void Count(std::string_view forge, std::string_view method, std::string_view outcome);
-  void SetRateLimitRemaining(std::string_view forge, int64_t remaining);
-  // The count for one (forge, method, outcome), 0 if never seen.
-  int64_t Get(std::string_view forge, std::string_view method, std::string_view outcome) const;
-  std::optional<int64_t> RateLimitRemaining(std::string_view forge) const;
-  // Prometheus text: schemabot_forge_calls_total{forge,method,outcome} and
-  // schemabot_forge_rate_limit_remaining{forge}.
-  std::string RenderPrometheus() const;
-
- private:
-  mutable std::mutex mu_;
-  std::map<std::string, int64_t> calls_;  // "forge\0method\0outcome"
-  std::map<std::string, int64_t> remaining_;
-};
-
-// Counts every call of `inner` into `metrics` (which must outlive the result) and
-// records inner->last_rate_limit() after each call.
-std::unique_ptr<Forge> NewMetricsForge(std::unique_ptr<Forge> inner, ForgeMetrics* metrics);
+// Counts every call of `inner` in the process-wide metrics (base/metrics.h):
+// schemabot_forge_calls_total{forge, method, outcome} (outcome "ok" or an ErrorCode name
+// with underscores, e.g. "not_found") and, after each call that saw rate-limit headers,
+// the gauge schemabot_forge_rate_limit_remaining{forge}. Takes ownership of `inner`.
+std::unique_ptr<Forge> NewMetricsForge(std::unique_ptr<Forge> inner);
 
 }  // namespace schemabot::forge

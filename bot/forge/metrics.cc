@@ -1,3 +1,5 @@
+#include "base/metrics.h"
+
 #include <string>
 
 #include "bot/forge/forge.h"
@@ -15,8 +17,12 @@ std::string Outcome(const Error& e) {
 
 class MetricsForge final : public Forge {
  public:
-  MetricsForge(std::unique_ptr<Forge> inner, ForgeMetrics* metrics)
-      : inner_(std::move(inner)), metrics_(metrics) {}
+  explicit MetricsForge(std::unique_ptr<Forge> inner) : inner_(std::move(inner)) {
+    metrics::Describe("schemabot_forge_calls_total", metrics::Type::kCounter,
+                      "Forge API calls by forge, method and outcome.");
+    metrics::Describe("schemabot_forge_rate_limit_remaining", metrics::Type::kGauge,
+                      "The last rate-limit remaining a forge reported.");
+  }
 
   std::string_view name() const override { return inner_->name(); }
   Capabilities capabilities() const override { return inner_->capabilities(); }
@@ -110,20 +116,26 @@ class MetricsForge final : public Forge {
   template <typename F>
   auto Run(std::string_view method, bool, F call) -> decltype(call()) {
     auto result = call();
-    metrics_->Count(inner_->name(), method, result ? std::string("ok") : Outcome(result.error()));
+    std::string forge(inner_->name());
+    metrics::Inc("schemabot_forge_calls_total",
+                 {{"forge", forge},
+                  {"method", std::string(method)},
+                  {"outcome", result ? std::string("ok") : Outcome(result.error())}});
     RateLimit rl = inner_->last_rate_limit();
-    if (rl.remaining >= 0) metrics_->SetRateLimitRemaining(inner_->name(), rl.remaining);
+    if (rl.remaining >= 0) {
+      metrics::Set("schemabot_forge_rate_limit_remaining", {{"forge", forge}},
+                   static_cast<double>(rl.remaining));
+    }
     return result;
   }
 
   std::unique_ptr<Forge> inner_;
-  ForgeMetrics* metrics_;
 };
 
 }  // namespace
 
-std::unique_ptr<Forge> NewMetricsForge(std::unique_ptr<Forge> inner, ForgeMetrics* metrics) {
-  return std::make_unique<MetricsForge>(std::move(inner), metrics);
+std::unique_ptr<Forge> NewMetricsForge(std::unique_ptr<Forge> inner) {
+  return std::make_unique<MetricsForge>(std::move(inner));
 }
 
 }  // namespace schemabot::forge

@@ -484,7 +484,9 @@ Result<std::string> ForgeSim::PutFiles(Repo& repo, const std::string& branch,
   if (!parent.empty()) SB_TRY(git({"read-tree", parent}));
   for (const auto& [path, content] : files) {
     if (content.empty()) {
-      SB_TRY(git({"update-index", "--force-remove", path}));
+      // Mode 0 removes the entry (works without a work tree, unlike --force-remove).
+      SB_TRY(git({"update-index", "--index-info"},
+                 "0 0000000000000000000000000000000000000000\t" + path + "\n"));
       continue;
     }
     SB_TRY_ASSIGN(std::string blob, git({"hash-object", "-w", "--stdin"}, content));

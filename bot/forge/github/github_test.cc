@@ -1,6 +1,7 @@
 // The GitHub client against the forge simulator over real sockets.
 #include <gtest/gtest.h>
 
+#include "base/metrics.h"
 #include "bot/forge/forge.h"
 #include "tests/sim/forge_sim.h"
 
@@ -358,20 +359,21 @@ TEST_F(GitHubTest, TimeoutIsUnavailable) {
 }
 
 TEST_F(GitHubTest, MetricsCountCallsAndRateLimit) {
-  ForgeMetrics metrics;
-  auto f = NewMetricsForge(Client(), &metrics);
+  auto f = NewMetricsForge(Client());
+  double ok0 = metrics::Value("schemabot_forge_calls_total",
+                              {{"forge", "github"}, {"method", "GetFile"}, {"outcome", "ok"}});
   ASSERT_TRUE(f->GetFile("acme/app", "README.md", "main"));
   EXPECT_FALSE(f->GetFile("acme/app", "nope", "main"));
-  EXPECT_EQ(metrics.Get("github", "GetFile", "ok"), 1);
-  EXPECT_EQ(metrics.Get("github", "GetFile", "not_found"), 1);
-  ASSERT_TRUE(metrics.RateLimitRemaining("github"));
-  EXPECT_LT(*metrics.RateLimitRemaining("github"), 5000);
-  std::string text = metrics.RenderPrometheus();
-  EXPECT_NE(
-      text.find(
-          "schemabot_forge_calls_total{forge=\"github\",method=\"GetFile\",outcome=\"ok\"} 1"),
-      std::string::npos)
-      << text;
+  EXPECT_EQ(metrics::Value("schemabot_forge_calls_total",
+                           {{"forge", "github"}, {"method", "GetFile"}, {"outcome", "ok"}}),
+            ok0 + 1);
+  EXPECT_GE(metrics::Value("schemabot_forge_calls_total",
+                           {{"forge", "github"}, {"method", "GetFile"}, {"outcome", "not_found"}}),
+            1);
+  double remaining = metrics::Value("schemabot_forge_rate_limit_remaining", {{"forge", "github"}});
+  EXPECT_GT(remaining, 0);
+  EXPECT_LT(remaining, 5000);
+  EXPECT_NE(metrics::Render().find("schemabot_forge_calls_total{"), std::string::npos);
 }
 
 }  // namespace
