@@ -120,6 +120,9 @@ class Driver {
   virtual Result<void> ExecScript(std::string_view script) = 0;
   // Runs a query and returns its rows.
   virtual Result<Rows> Query(std::string_view sql) = 0;
+  // Query() for a text run many times on one connection (catalog inspection): the
+  // PostgreSQL driver prepares it once per connection and reuses the plan.
+  virtual Result<Rows> QueryPrepared(std::string_view sql) { return Query(sql); }
 
   // Transactions, for `atlas:txmode file` (one transaction per file, the default) and
   // `none` (no transaction). Begin inside a transaction is kInvalidArgument.

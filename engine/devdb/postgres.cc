@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <map>
 #include <mutex>
 #include <string>
 
@@ -58,6 +59,20 @@ class PgDriver final : public Driver {
     std::string sql(query);
     Rows rows;
     SB_TRY(Check(PQexecParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0), sql,
+                 &rows));
+    return rows;
+  }
+
+  Result<Rows> QueryPrepared(std::string_view query) override {
+    std::string sql(query);
+    auto it = prepared_.find(sql);
+    if (it == prepared_.end()) {
+      std::string name = "sb_q" + std::to_string(prepared_.size());
+      SB_TRY(Check(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr), sql, nullptr));
+      it = prepared_.emplace(sql, name).first;
+    }
+    Rows rows;
+    SB_TRY(Check(PQexecPrepared(conn_, it->second.c_str(), 0, nullptr, nullptr, nullptr, 0), sql,
                  &rows));
     return rows;
   }
@@ -160,6 +175,7 @@ class PgDriver final : public Driver {
   std::atomic<bool> cancelled_{false};
   ServerVersion version_;
   ServerError last_error_;
+  std::map<std::string, std::string> prepared_;  // sql -> statement name
 };
 
 }  // namespace

@@ -42,6 +42,50 @@ inline std::string UniqueName(const std::string& prefix) {
          std::to_string(n++);
 }
 
+// A throwaway database (PG) or schema (MySQL) on the server behind `admin`, dropped in
+// the destructor. `conn` is a connection to it as the admin user.
+class ScratchDb {
+ public:
+  ScratchDb(const Url& admin, const std::string& prefix) : admin_url_(admin) {
+    name_ = UniqueName(prefix);
+    auto a = Connect(admin);
+    if (!a) {
+      error_ = a.error().message;
+      return;
+    }
+    admin_ = std::move(*a);
+    auto r = admin_->Exec("CREATE DATABASE " + QuoteIdent(admin.engine, name_));
+    if (!r) {
+      error_ = r.error().message;
+      return;
+    }
+    auto c = Connect(admin.With(admin.user, admin.password, name_));
+    if (!c) {
+      error_ = c.error().message;
+      return;
+    }
+    conn_ = std::move(*c);
+  }
+  ~ScratchDb() {
+    conn_.reset();
+    if (admin_) {
+      std::string force = admin_url_.engine == Engine::kPostgres ? " WITH (FORCE)" : "";
+      (void)admin_->Exec("DROP DATABASE IF EXISTS " + QuoteIdent(admin_url_.engine, name_) + force);
+    }
+  }
+  bool ok() const { return conn_ != nullptr; }
+  const std::string& error() const { return error_; }
+  const std::string& name() const { return name_; }
+  Driver& conn() { return *conn_; }
+  Driver& admin() { return *admin_; }
+  Url url() const { return admin_url_.With(admin_url_.user, admin_url_.password, name_); }
+
+ private:
+  Url admin_url_;
+  std::string name_, error_;
+  std::unique_ptr<Driver> admin_, conn_;
+};
+
 }  // namespace schemabot::devdb::testing
 
 // SB_NEED_DB(lhs, "SCHEMABOT_TEST_PG_URL"): lhs = the Url, or skip / fail the test.
