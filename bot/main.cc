@@ -22,6 +22,7 @@ const Command kCommands[] = {
     {"serve", schemabot::cli::RunServe, "run the webhook receivers and workers (-c CONFIG)"},
     {"jobs", schemabot::cli::RunJobs, "list, show and retry queued jobs (-c CONFIG)"},
     {"config", schemabot::cli::RunConfig, "check a server config (config check -c FILE), print docs"},
+    {"devdb", schemabot::cli::RunDevdb, "start or stop the managed local dev-database"},
     {"version", schemabot::cli::RunVersion, "print the version"},
 };
 

@@ -18,5 +18,6 @@ int RunSplit(const Argv& args);
 int RunConfig(const Argv& args);
 int RunServe(const Argv& args);
 int RunJobs(const Argv& args);
+int RunDevdb(const Argv& args);
 
 }  // namespace schemabot::cli
