@@ -104,7 +104,7 @@ TEST(PostgresPool, ResetSnapshotsAndWaiting) {
   SB_NEED_DB(url, "SCHEMABOT_TEST_PG_URL");
   PoolOptions o = Options(url, 1);
   o.max_snapshots = 2;
-  o.lease_timeout = 300ms;
+  o.lease_timeout = 1500ms;  // also bounds the wait for a background re-clone under load
   auto pool = Pool::Open(o);
   ASSERT_TRUE(pool) << pool.error().message;
   {
