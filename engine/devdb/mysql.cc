@@ -121,7 +121,7 @@ class MySQLDriver final : public Driver {
 
   Result<void> Exec(std::string_view statement) override { return Run(statement, nullptr); }
   Result<void> ExecScript(std::string_view script) override {
-    if (script.find_first_not_of(" \t\r\n") == std::string_view::npos) return Ok();
+    if (LastCodeChar(script) == 0) return Ok();  // only comments: nothing to run
     return Run(script, nullptr, true);
   }
   Result<Rows> Query(std::string_view sql) override {
@@ -210,7 +210,7 @@ class MySQLDriver final : public Driver {
 
   // Whether the last character outside comments and whitespace is ';' (a trailing
   // comment-only statement is a syntax error for the server).
-  static bool EndsWithSemicolon(std::string_view s) {
+  static char LastCodeChar(std::string_view s) {
     char last = 0;
     for (size_t i = 0; i < s.size(); ++i) {
       char c = s[i];
@@ -229,11 +229,11 @@ class MySQLDriver final : public Driver {
         last = c;
       }
     }
-    return last == ';';
+    return last;
   }
 
   static std::string WithSentinel(std::string_view sql) {
-    bool terminated = EndsWithSemicolon(sql);
+    bool terminated = LastCodeChar(sql) == ';';
     std::string out(sql);
     out += terminated ? "\nSELECT '" : "\n;SELECT '";
     out += kSentinel;

@@ -1,0 +1,104 @@
+// Replay: the lint pipeline's stage 2. Runs a migration directory on a pooled dev
+// database and records what each new statement did to the schema.
+//
+//   SB_TRY_ASSIGN(ReplayResult r, Replay(pool, base, added, {.dialect = sql::Dialect::kPostgres}));
+//   for (const FileReplay& f : r.files)
+//     for (const StatementReplay& s : f.statements)
+//       if (s.error) report SB106 at s.error->line:s.error->column with s.error->message
+//       else analyze s.changes (schema before = previous statement's after)
+//
+// Steps:
+// 1. Lease a database from the Pool, restored from the snapshot of the longest cached
+//    prefix of `base` (keys: the cumulative atlas.sum-style hash of each base file,
+//    SHA-256 over name1 content1 … namek contentk, base64).
+// 2. Replay the rest of `base` file by file, whole files at once where the server allows
+//    it (PostgreSQL simple-protocol scripts, MySQL multi-statements) and honouring the
+//    file's transaction mode (dir::Migration::tx; a first line `-- morph:nontransactional`,
+//    Mattermost's directive, also means no transaction). Save the state as a snapshot.
+// 3. Inspect; then execute each statement of each file in `added` (engine/sql Split, goose
+//    blocks honoured), inspecting after each one and diffing into Changes.
+// A failing statement gets a StatementError with its file-relative line and column (the
+// server's error position when it gives one) and the server's message; its file stops
+// there (a transaction is rolled back), later files are not executed and say so, and the
+// result is still returned. A base file that fails is reported in `base_error`.
+//
+// Errors (Result): only for what prevents replay altogether: no lease (kUnavailable,
+// kTimeout from the Pool), a lost connection (kUnavailable), an inspection that fails.
+//
+// Thread-safety: Replay() may run concurrently on one Pool (one lease each).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "engine/devdb/devdb.h"
+#include "engine/devdb/pool.h"
+#include "engine/dir/dir.h"
+#include "engine/schema/schema.h"
+#include "engine/sql/sql.h"
+
+namespace schemabot::lint {
+
+struct ReplayOptions {
+  sql::Dialect dialect = sql::Dialect::kPostgres;
+  // Restore / save prefix snapshots in the Pool.
+  bool use_snapshots = true;
+  // Goose sections: StatementBegin/End blocks are one statement (set for goose dirs).
+  bool goose = false;
+  schema::InspectOptions inspect;
+};
+
+// A statement (or base file) the server refused.
+struct StatementError {
+  std::string file;
+  int line = 1;         // 1-based, in the file
+  int column = 1;       // 1-based, bytes
+  size_t offset = 0;    // byte offset in the file
+  std::string message;  // the server's message
+  std::string sqlstate;
+  int code = 0;          // MySQL error number
+  bool timeout = false;  // cut off by the statement limit or the watchdog
+};
+
+struct StatementReplay {
+  sql::Statement statement;  // text and file positions (engine/sql)
+  schema::Changes changes;   // what it changed (empty when it failed)
+  std::optional<StatementError> error;
+  double millis = 0;  // execution time, without the inspection
+};
+
+struct FileReplay {
+  std::string file;
+  dir::TxMode tx = dir::TxMode::kFile;
+  bool executed = false;                   // false: an earlier file failed, so this one was not run
+  std::optional<std::string> split_error;  // the file cannot be split (engine/sql message)
+  std::vector<StatementReplay> statements;
+  schema::Realm before;  // the schema before the file's first statement
+  schema::Realm after;   // after its last executed statement
+  bool failed() const;
+};
+
+struct ReplayResult {
+  devdb::ServerVersion server;
+  schema::Realm base_schema;  // after the base files
+  std::vector<FileReplay> files;
+  std::optional<StatementError> base_error;  // a base file failed; nothing new was run
+  int base_files = 0;                        // base files given
+  int base_files_from_snapshot = 0;          // of which restored from a snapshot
+  int base_files_replayed = 0;               // of which executed now
+  bool snapshot_saved = false;
+  // Where the time went (milliseconds).
+  double lease_ms = 0, base_ms = 0, snapshot_ms = 0, new_ms = 0, inspect_ms = 0;
+};
+
+// The snapshot keys of a base prefix: keys[i] covers files 0..i.
+std::vector<std::string> PrefixKeys(const std::vector<dir::Migration>& base);
+
+Result<ReplayResult> Replay(devdb::Pool& pool, const std::vector<dir::Migration>& base,
+                            const std::vector<dir::Migration>& added,
+                            const ReplayOptions& options = {});
+
+}  // namespace schemabot::lint

@@ -1,0 +1,231 @@
+// Every corpus directory that ../shared/corpus/README.md says replays clean (PostgreSQL 15,
+// and MariaDB with the `mariadb` client or Mattermost's whole-file runner) replays clean
+// through lint::Replay; a cached prefix replays only what is not cached; a failing
+// statement is reported at its file position with the server's message.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "engine/devdb/pool.h"
+#include "engine/devdb/test_util.h"
+#include "engine/dir/dir.h"
+#include "engine/lint/replay.h"
+
+namespace schemabot {
+namespace {
+
+std::string CorpusDir(const std::string& name) {
+  const char* env = std::getenv("SCHEMABOT_SHARED_DIR");
+  return std::string(env && *env ? env : SCHEMABOT_SHARED_DIR) + "/corpus/" + name;
+}
+
+// The up migrations Atlas would apply (flyway: the V files, as the corpus README's
+// replay figures count them).
+std::vector<dir::Migration> Load(const std::string& name, dir::DirFormat format,
+                                 const std::string& sub = "") {
+  auto d = dir::OpenDiskDir(CorpusDir(name) + sub);
+  EXPECT_TRUE(d) << d.error().message;
+  if (!d) return {};
+  auto md = dir::LoadMigrations(**d, format);
+  EXPECT_TRUE(md) << md.error().message;
+  if (!md) return {};
+  std::vector<dir::Migration> out;
+  for (auto& m : md->migrations) {
+    if (m.kind == dir::MigrationKind::kVersioned) out.push_back(std::move(m));
+  }
+  return out;
+}
+
+devdb::PoolOptions PoolFor(const devdb::Url& admin) {
+  devdb::PoolOptions o;
+  o.admin_url = admin;
+  o.size = 2;
+  o.name = devdb::testing::UniqueName("sbreplay");
+  o.limits.statement_timeout = std::chrono::seconds(60);
+  return o;
+}
+
+void ExpectClean(devdb::Pool& pool, const std::vector<dir::Migration>& files, sql::Dialect dialect,
+                 size_t expected_files) {
+  ASSERT_EQ(files.size(), expected_files);
+  lint::ReplayOptions o;
+  o.dialect = dialect;
+  o.use_snapshots = false;
+  auto r = lint::Replay(pool, files, {}, o);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_FALSE(r->base_error) << r->base_error->file << ":" << r->base_error->line << ":"
+                              << r->base_error->column << ": " << r->base_error->message;
+  EXPECT_EQ(r->base_files_replayed, static_cast<int>(expected_files));
+  EXPECT_GT(r->base_schema.TableCount(), 0u);
+  std::printf("replayed %zu files in %.0f ms (%zu tables)\n", files.size(), r->base_ms,
+              r->base_schema.TableCount());
+}
+
+class PostgresCorpus : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto url = devdb::testing::EnvUrl("SCHEMABOT_TEST_PG_URL");
+    if (!url) return;
+    auto p = devdb::Pool::Open(PoolFor(*url));
+    if (p) pool_ = std::move(*p).release();
+  }
+  static void TearDownTestSuite() {
+    delete pool_;
+    pool_ = nullptr;
+  }
+  void SetUp() override {
+    if (!devdb::testing::EnvUrl("SCHEMABOT_TEST_PG_URL")) {
+      if (devdb::testing::RequireDbs()) FAIL() << "SCHEMABOT_TEST_PG_URL is not set";
+      GTEST_SKIP() << "SCHEMABOT_TEST_PG_URL is not set; corpus replay on PostgreSQL skipped";
+    }
+    ASSERT_NE(pool_, nullptr) << "pool did not open";
+  }
+  static devdb::Pool* pool_;
+};
+devdb::Pool* PostgresCorpus::pool_ = nullptr;
+
+TEST_F(PostgresCorpus, MattermostReplaysClean) {
+  ExpectClean(
+      *pool_,
+      Load("mattermost-postgres-golang-migrate", dir::DirFormat::kGolangMigrate, "/migrations"),
+      sql::Dialect::kPostgres, 146);
+}
+
+TEST_F(PostgresCorpus, OpenmeterReplaysClean) {
+  ExpectClean(*pool_,
+              Load("openmeter-postgres-atlas-golang-migrate", dir::DirFormat::kGolangMigrate,
+                   "/migrations"),
+              sql::Dialect::kPostgres, 269);
+}
+
+TEST_F(PostgresCorpus, HatchetAtlasReplaysClean) {
+  ExpectClean(*pool_, Load("hatchet-postgres-atlas", dir::DirFormat::kAtlas, "/migrations"),
+              sql::Dialect::kPostgres, 82);
+}
+
+TEST_F(PostgresCorpus, HawkbitFlywayReplaysClean) {
+  ExpectClean(*pool_, Load("hawkbit-postgres-flyway", dir::DirFormat::kFlyway, "/migrations"),
+              sql::Dialect::kPostgres, 25);
+}
+
+// The first N-1 files come from a snapshot; only the last one runs, statement by
+// statement, with its changes attributed.
+TEST_F(PostgresCorpus, CachedPrefixReplaysOneFile) {
+  auto files = Load("hatchet-postgres-atlas", dir::DirFormat::kAtlas, "/migrations");
+  ASSERT_GT(files.size(), 2u);
+  std::vector<dir::Migration> prefix(files.begin(), files.end() - 1);
+  auto first = lint::Replay(*pool_, prefix, {});
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_FALSE(first->base_error) << first->base_error->message;
+  EXPECT_TRUE(first->snapshot_saved);
+  auto full = lint::Replay(*pool_, files, {});
+  ASSERT_TRUE(full) << full.error().message;
+  ASSERT_FALSE(full->base_error) << full->base_error->message;
+  EXPECT_EQ(full->base_files_from_snapshot, static_cast<int>(files.size()) - 1);
+  EXPECT_EQ(full->base_files_replayed, 1);
+  auto incremental = lint::Replay(*pool_, prefix, {files.back()});
+  ASSERT_TRUE(incremental) << incremental.error().message;
+  EXPECT_EQ(incremental->base_files_replayed, 0);
+  ASSERT_EQ(incremental->files.size(), 1u);
+  const auto& f = incremental->files[0];
+  EXPECT_TRUE(f.executed);
+  EXPECT_FALSE(f.failed());
+  ASSERT_FALSE(f.statements.empty());
+  size_t changes = 0;
+  for (const auto& s : f.statements) changes += s.changes.size();
+  EXPECT_GT(changes, 0u);
+  EXPECT_EQ(schema::Diff(full->base_schema, f.after).size(), 0u)
+      << "statement-by-statement replay ends where the whole-file replay does";
+}
+
+TEST_F(PostgresCorpus, FailingStatementIsPositioned) {
+  auto mem = dir::NewMemDir({
+      {"1_a.sql", "CREATE TABLE users (id int PRIMARY KEY);\n"},
+      {"2_b.sql",
+       "ALTER TABLE users ADD COLUMN email text;\n-- next one fails\nCREATE TABLE bad (id "
+       "intt);\nCREATE TABLE later (x int);\n"},
+      {"3_c.sql", "CREATE TABLE after_failure (x int);\n"},
+  });
+  auto md = dir::LoadMigrations(*mem, dir::DirFormat::kAtlas);
+  ASSERT_TRUE(md);
+  std::vector<dir::Migration> base = {md->migrations[0]};
+  std::vector<dir::Migration> added = {md->migrations[1], md->migrations[2]};
+  auto r = lint::Replay(*pool_, base, added);
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->files.size(), 2u);
+  const auto& f = r->files[0];
+  ASSERT_EQ(f.statements.size(), 2u);
+  EXPECT_EQ(f.statements[0].changes.size(), 1u);
+  EXPECT_EQ(f.statements[0].changes[0].kind, schema::ChangeKind::kAddColumn);
+  ASSERT_TRUE(f.statements[1].error);
+  const auto& e = *f.statements[1].error;
+  EXPECT_EQ(e.file, "2_b.sql");
+  EXPECT_EQ(e.line, 3);
+  EXPECT_EQ(e.column, 22);  // "intt"
+  EXPECT_EQ(e.message, "type \"intt\" does not exist");
+  EXPECT_FALSE(r->files[1].executed);
+  // The failed file was rolled back as a whole.
+  EXPECT_EQ(f.after.FindTable("public", "users")->FindColumn("email"), nullptr);
+}
+
+class MySQLCorpus : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto url = devdb::testing::EnvUrl("SCHEMABOT_TEST_MYSQL_URL");
+    if (!url) return;
+    auto p = devdb::Pool::Open(PoolFor(*url));
+    if (p) pool_ = std::move(*p).release();
+  }
+  static void TearDownTestSuite() {
+    delete pool_;
+    pool_ = nullptr;
+  }
+  void SetUp() override {
+    if (!devdb::testing::EnvUrl("SCHEMABOT_TEST_MYSQL_URL")) {
+      if (devdb::testing::RequireDbs()) FAIL() << "SCHEMABOT_TEST_MYSQL_URL is not set";
+      GTEST_SKIP() << "SCHEMABOT_TEST_MYSQL_URL is not set; corpus replay on MariaDB skipped";
+    }
+    ASSERT_NE(pool_, nullptr) << "pool did not open";
+  }
+  static devdb::Pool* pool_;
+};
+devdb::Pool* MySQLCorpus::pool_ = nullptr;
+
+TEST_F(MySQLCorpus, HawkbitFlywayReplaysClean) {
+  ExpectClean(*pool_, Load("hawkbit-mysql-flyway", dir::DirFormat::kFlyway, "/migrations"),
+              sql::Dialect::kMySQL, 58);
+}
+
+TEST_F(MySQLCorpus, MattermostWholeFileReplaysClean) {
+  ExpectClean(
+      *pool_,
+      Load("mattermost-mysql-golang-migrate", dir::DirFormat::kGolangMigrate, "/migrations"),
+      sql::Dialect::kMySQL, 140);
+}
+
+TEST_F(MySQLCorpus, CachedPrefixAndPerStatement) {
+  auto files = Load("hawkbit-mysql-flyway", dir::DirFormat::kFlyway, "/migrations");
+  ASSERT_GT(files.size(), 2u);
+  std::vector<dir::Migration> prefix(files.begin(), files.end() - 1);
+  lint::ReplayOptions o;
+  o.dialect = sql::Dialect::kMySQL;
+  auto first = lint::Replay(*pool_, prefix, {}, o);
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_FALSE(first->base_error) << first->base_error->message;
+  EXPECT_TRUE(first->snapshot_saved);
+  auto inc = lint::Replay(*pool_, prefix, {files.back()}, o);
+  ASSERT_TRUE(inc) << inc.error().message;
+  EXPECT_EQ(inc->base_files_from_snapshot, static_cast<int>(prefix.size()));
+  EXPECT_EQ(inc->base_files_replayed, 0);
+  ASSERT_EQ(inc->files.size(), 1u);
+  EXPECT_FALSE(inc->files[0].failed())
+      << (inc->files[0].statements.empty() ? ""
+                                           : (inc->files[0].statements.back().error
+                                                  ? inc->files[0].statements.back().error->message
+                                                  : ""));
+  EXPECT_EQ(inc->base_schema.TableCount(), first->base_schema.TableCount());
+}
+
+}  // namespace
+}  // namespace schemabot
