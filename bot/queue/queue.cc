@@ -146,14 +146,16 @@ Result<std::vector<Job>> Queue::Lease(const std::string& owner, int max) {
   std::vector<Job> out;
   int64_t now = Now();
   int64_t until = now + options_.lease.count();
-  // The first queued job of each key, when nothing of that key runs. With PostgreSQL the
-  // candidate rows are locked and rows other replicas hold are skipped; a later job of a
-  // key whose first job another replica is leasing stays excluded, because that first job
-  // is still queued (or already running) in every snapshot.
+  // The first queued job of each key, when nothing of that key runs. Each subquery is an
+  // equality on (key, state) so it stays an index probe however long a key's history is. With
+  // PostgreSQL the candidate rows are locked and rows other replicas hold are skipped; a later job
+  // of a key whose first job another replica is leasing stays excluded, because that first job is
+  // still queued (or already running) in every snapshot.
   std::string sql =
       "SELECT id FROM jobs j WHERE j.state = 'queued' AND j.run_after <= $1 "
-      "AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.key = j.key AND e.id <> j.id "
-      "AND (e.state = 'running' OR (e.state = 'queued' AND e.id < j.id))) "
+      "AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.key = j.key AND r.state = 'running') "
+      "AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.key = j.key AND e.state = 'queued' "
+      "AND e.id < j.id) "
       "ORDER BY j.id LIMIT $2";
   if (store_.dialect() == store::Dialect::kPostgres) sql += " FOR UPDATE SKIP LOCKED";
   SB_TRY(store_.Transact([&](Tx& tx) -> Result<void> {

@@ -1,11 +1,13 @@
-// SQLite backend: one connection in WAL mode, transactions serialised by a mutex and
-// BEGIN IMMEDIATE. sqlite3 appears in this file only.
+// SQLite backend: one connection in WAL mode, transactions serialised (and grouped) on it
+// with BEGIN IMMEDIATE. sqlite3 appears in this file only.
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/file.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <thread>
 
@@ -102,13 +104,32 @@ class SqliteStore : public Store {
   Dialect dialect() const override { return Dialect::kSqlite; }
   bool shared() const override { return false; }
 
+  // Group commit: concurrent callers queue up; one of them (the leader) runs every queued
+  // function in one transaction, each inside its own savepoint, and commits once. A commit
+  // costs the same for one delivery or twenty, so throughput grows with concurrency while
+  // every caller still returns only after its own work is committed.
   Result<void> Transact(const std::function<Result<void>(Tx&)>& fn) override {
-    std::lock_guard lock(mu_);
-    for (int attempt = 0;; ++attempt) {
-      Result<void> r = Once(fn);
-      if (r || r.error().code != ErrorCode::kUnavailable || attempt >= 5) return r;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20 << attempt));
+    Pending me{&fn};
+    std::unique_lock lock(mu_);
+    pending_.push_back(&me);
+    while (!me.done) {
+      if (leader_) {
+        cv_.wait(lock);
+        continue;
+      }
+      leader_ = true;
+      std::vector<Pending*> batch;
+      while (!pending_.empty() && batch.size() < kMaxBatch) {
+        batch.push_back(pending_.front());
+        pending_.pop_front();
+      }
+      lock.unlock();
+      RunBatch(batch);
+      lock.lock();
+      leader_ = false;
+      cv_.notify_all();
     }
+    return std::move(me.result);
   }
 
   Result<void> Ping() override {
@@ -118,15 +139,40 @@ class SqliteStore : public Store {
   }
 
  private:
-  Result<void> Once(const std::function<Result<void>(Tx&)>& fn) {
+  struct Pending {
+    const std::function<Result<void>(Tx&)>* fn;
+    Result<void> result = Ok();
+    bool done = false;
+  };
+  static constexpr size_t kMaxBatch = 64;
+
+  void RunBatch(const std::vector<Pending*>& batch) {
+    for (int attempt = 0;; ++attempt) {
+      Result<void> r = Once(batch);
+      bool busy = !r && r.error().code == ErrorCode::kUnavailable;
+      if (r || !busy || attempt >= 5) {
+        for (Pending* p : batch) {
+          if (!r) p->result = r.error();
+          p->done = true;
+        }
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20 << attempt));
+    }
+  }
+
+  // One transaction for the batch; each function's own failure rolls back only its
+  // savepoint. Returns the error that failed the whole transaction (BEGIN or COMMIT).
+  Result<void> Once(const std::vector<Pending*>& batch) {
     if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
       return SqlError(db_, "beginning transaction");
     }
     SqliteTx tx(db_);
-    Result<void> r = fn(tx);
-    if (!r) {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      return r;
+    for (Pending* p : batch) {
+      sqlite3_exec(db_, "SAVEPOINT one", nullptr, nullptr, nullptr);
+      p->result = (*p->fn)(tx);
+      if (!p->result) sqlite3_exec(db_, "ROLLBACK TO one", nullptr, nullptr, nullptr);
+      sqlite3_exec(db_, "RELEASE one", nullptr, nullptr, nullptr);
     }
     if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
       Error e = SqlError(db_, "committing");
@@ -137,6 +183,9 @@ class SqliteStore : public Store {
   }
 
   std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Pending*> pending_;
+  bool leader_ = false;
   sqlite3* db_;
   int lock_fd_;
 };

@@ -15,8 +15,10 @@
 // times, TEXT for strings, `ON CONFLICT … DO NOTHING`, `RETURNING`. Where dialects differ
 // (FOR UPDATE SKIP LOCKED), ask dialect().
 //
-// Thread-safety: a Store may be used from any thread. SQLite serialises transactions on one
-// connection (BEGIN IMMEDIATE); PostgreSQL runs them on a pool of connections.
+// Thread-safety: a Store may be used from any thread. SQLite runs transactions on one
+// connection (BEGIN IMMEDIATE) and groups concurrent ones into one commit, each in its own
+// savepoint (a failing function rolls back only its own work; `fn` must not call Transact);
+// PostgreSQL runs them on a pool of connections.
 #pragma once
 
 #include <cstdint>
