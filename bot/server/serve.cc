@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <random>
 
 #include "base/log.h"
@@ -68,7 +69,7 @@ int Serve(const config::ServerConfig& cfg, const ServeFlags& flags) {
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 
   store::StoreOptions sopt;
-  sopt.pool_size = cfg.workers + 16;
+  sopt.pool_size = cfg.workers + 8;  // HTTP threads wait for a connection beyond that
   sopt.exclusive = true;
   auto st = store::OpenStore(cfg.state, sopt);
   if (!st) {
@@ -133,6 +134,12 @@ int Serve(const config::ServerConfig& cfg, const ServeFlags& flags) {
                          {"grace_ms", std::to_string(cfg.drain_grace.count())}});
   (*http)->Stop();
   workers.Drain(cfg.drain_grace);
+  if (workers.running() > 0) {
+    // Handlers that outlived the grace period: their jobs are released already; do not
+    // tear the store down under them.
+    log::Warn("stopped", {{"abandoned_handlers", std::to_string(workers.running())}});
+    std::_Exit(0);
+  }
   log::Info("stopped", {});
   return 0;
 }
