@@ -4,6 +4,7 @@
 // strings. Where this file departs from Atlas it says so.
 #include "engine/sql/scanner.h"
 
+#include <array>
 #include <cstring>
 
 #include "engine/sql/text_util.h"
@@ -48,9 +49,11 @@ class Scanner {
   bool Init(std::string_view initial_delim, std::string* directive_delim) {
     if (!initial_delim.empty()) {
       delim_ = std::string(initial_delim);
+      OnDelimChanged();
       return true;
     }
     delim_ = std::string(kDefaultDelim);
+    OnDelimChanged();
     DirectiveMatch m = MatchDirective(src_);
     if (!m.ok || m.name != "delimiter" || m.prefix != "-- ") return true;
     if (!SetDelim(m.args)) return false;
@@ -69,6 +72,7 @@ class Scanner {
     std::string_view text;
     SkipSpaces();
     for (;;) {
+      if (pos_ > 0) SkipPlain();
       int r = Next();
       if (r == kEos) {
         if (depth > 0) {
@@ -151,7 +155,7 @@ class Scanner {
         text = Input().substr(0, pos_);
         break;
       }
-      if (delim_ == kDefaultDelim) {
+      if (default_delim_) {
         int kind = -1;
         std::string_view here = Input().substr(pos_ - 1);
         if (o_.match_begin_atomic && MatchBeginWord(here, "ATOMIC")) {
@@ -220,7 +224,38 @@ class Scanner {
   bool SetDelim(std::string_view d) {
     if (d.empty()) return FailNoPos("empty delimiter");
     delim_ = Unescape(d);
+    OnDelimChanged();
     return true;
+  }
+
+  // Bytes that can start something the loop in Stmt() acts on. Every other byte is
+  // skipped in bulk: the case analysis for it would fall through anyway. ASCII bytes are
+  // always whole runes in Go's decoding, so stopping only on them keeps rune alignment.
+  // BEGIN needs only 'B'/'b': a match that starts on the spaces before it ends at the same
+  // place, and the first rune of a statement (pos_ == 0) is never skipped.
+  void OnDelimChanged() {
+    default_delim_ = delim_ == kDefaultDelim;
+    special_.fill(false);
+    for (unsigned char c : std::string_view("()'\"`-/")) special_[c] = true;
+    if (o_.match_dollar_quote) special_['$'] = true;
+    if (o_.hash_comments) special_['#'] = true;
+    if (o_.go_command) special_['\n'] = special_['G'] = special_['g'] = true;
+    special_['B'] = special_['b'] = true;
+    if (!delim_.empty()) {
+      unsigned char d = static_cast<unsigned char>(delim_[0]);
+      if (d >= 0x80) {
+        for (int c = 0x80; c < 0x100; ++c) special_[c] = true;
+      }
+      special_[d] = true;
+    }
+  }
+
+  void SkipPlain() {
+    if (endterm_) return;  // END may close the block at any rune
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(src_.data() + in_);
+    size_t n = Len(), i = pos_;
+    while (i < n && !special_[p[i]]) ++i;
+    AddPos(i - pos_);
   }
 
   void SkipSpaces() {
@@ -452,6 +487,8 @@ class Scanner {
   size_t total_ = 0;
   size_t width_ = 0;
   std::string delim_;
+  bool default_delim_ = true;
+  std::array<bool, 256> special_{};
   std::vector<std::string_view> comments_;
   ScanFailure failure_;
 };
