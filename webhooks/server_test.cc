@@ -140,3 +140,38 @@ TEST_F(ServerTest, SlowClientTimesOutWithoutBlockingOthers) {
 
 }  // namespace
 }  // namespace schemabot::webhooks
+
+namespace schemabot::webhooks {
+namespace {
+
+TEST(ServerExtra, ReadinessAndGitLabUuidFallbackAndExtraRoutes) {
+  MemorySink sink;
+  ServerOptions opt;
+  opt.secrets.gitlab = {"t"};
+  opt.ready = [] { return Result<void>(Unavailable("store down")); };
+  opt.routes.push_back({"GET", "/api/v1/dirs", [](const HttpRequest& r) {
+                          return HttpResponse{200, "text/plain", "path=" + r.path};
+                        }});
+  auto s = Server::Start(opt, sink);
+  ASSERT_TRUE(s) << s.error().message;
+  auto ready = HttpCall((*s)->port(), "GET", "/readyz");
+  EXPECT_EQ(ready.status, 503);
+  EXPECT_NE(ready.body.find("store down"), std::string::npos);
+  auto route = HttpCall((*s)->port(), "GET", "/api/v1/dirs/app/tags");
+  EXPECT_EQ(route.status, 200);
+  EXPECT_EQ(route.body, "path=/api/v1/dirs/app/tags");
+  std::string body = R"({"object_kind":"push","ref":"refs/heads/main","after":"b",
+                         "project":{"path_with_namespace":"g/p"}})";
+  std::map<std::string, std::string> h = {{"Content-Type", "application/json; charset=utf-8"},
+                                          {"X-Gitlab-Event", "Push Hook"},
+                                          {"X-Gitlab-Token", "t"},
+                                          {"X-Gitlab-Event-UUID", "uuid-1"}};
+  auto first = HttpCall((*s)->port(), "POST", "/webhooks/gitlab", h, body);
+  EXPECT_NE(first.body.find("\"delivery\":\"uuid-1\""), std::string::npos) << first.body;
+  auto again = HttpCall((*s)->port(), "POST", "/webhooks/gitlab", h, body);
+  EXPECT_NE(again.body.find("duplicate"), std::string::npos) << again.body;
+  (*s)->Stop();
+}
+
+}  // namespace
+}  // namespace schemabot::webhooks
