@@ -1,5 +1,6 @@
 #include "bot/forge/forge.h"
 
+#include <algorithm>
 #include <charconv>
 #include <sstream>
 
@@ -116,6 +117,45 @@ const Comment* FindCommentWithMarker(const std::vector<Comment>& comments,
     if (c.body.find(marker) != std::string::npos) return &c;
   }
   return nullptr;
+}
+
+std::vector<std::string> SplitComment(const std::string& markdown, size_t limit) {
+  limit = std::max<size_t>(limit, 64);
+  if (markdown.size() <= limit) return {markdown};
+  std::vector<std::string> parts;
+  std::string cur;
+  std::string fence;  // the opening line of the fence we are in, "" outside
+  constexpr std::string_view kClose = "```\n";
+  auto flush = [&] {
+    if (!fence.empty()) cur += kClose;
+    parts.push_back(std::move(cur));
+    cur = fence.empty() ? "" : fence + "\n";
+  };
+  size_t pos = 0;
+  while (pos < markdown.size()) {
+    size_t nl = markdown.find('\n', pos);
+    std::string line = markdown.substr(pos, nl == std::string::npos ? nl : nl - pos + 1);
+    pos = nl == std::string::npos ? markdown.size() : nl + 1;
+    std::string trimmed = line.substr(0, line.find_last_not_of("\r\n") + 1);
+    bool toggles = trimmed.rfind("```", 0) == 0;
+    while (!line.empty()) {
+      size_t reserve = fence.empty() && !toggles ? 0 : kClose.size();
+      size_t room = limit > cur.size() + reserve ? limit - cur.size() - reserve : 0;
+      if (line.size() <= room) {
+        cur += line;
+        line.clear();
+      } else if (cur.size() > (fence.empty() ? 0 : fence.size() + 1)) {
+        flush();  // start the line in a fresh part
+      } else {
+        cur += line.substr(0, room);  // a line longer than a whole part: cut it
+        line.erase(0, room);
+        flush();
+      }
+    }
+    if (toggles) fence = fence.empty() ? trimmed : "";
+  }
+  if (!cur.empty() && cur != fence + "\n") parts.push_back(std::move(cur));
+  return parts;
 }
 
 std::string SummaryMarker(const std::string& dir) {

@@ -273,6 +273,14 @@ const Comment* FindCommentWithMarker(const std::vector<Comment>& comments,
 // "<!-- schemabot:lint dir=DIR -->": the hidden marker of the summary for DIR.
 std::string SummaryMarker(const std::string& dir);
 
+// Splits `markdown` into parts of at most `limit` bytes (a host's comment limit minus
+// what the caller adds, such as the marker), at line ends. A fenced code block (```)
+// cut by a split is closed at the end of one part and reopened, with its info string,
+// at the start of the next, so every part renders on its own. A single line longer than
+// a part is cut. Returns one part (the input) when it fits; never an empty vector for
+// non-empty input. `limit` below 64 is treated as 64.
+std::vector<std::string> SplitComment(const std::string& markdown, size_t limit);
+
 // ---- Implementations --------------------------------------------------------------
 
 // HTTP settings shared by both clients.

@@ -68,6 +68,10 @@ struct RsaKeyPair {
 };
 RsaKeyPair GenerateRsaKeyPair();
 
+// A self-signed certificate (CA:TRUE, SAN IP:127.0.0.1, valid one day) and its key, in
+// PEM, for TLS tests: private_pem is the key, public_pem the certificate.
+RsaKeyPair SelfSignedLocalhostCert();
+
 struct Fault {
   std::string method;                  // "" = any
   std::string path_contains;           // "" = any request

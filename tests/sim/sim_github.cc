@@ -1,6 +1,7 @@
 // The simulator's GitHub REST v3 endpoints.
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include <regex>
 
@@ -81,6 +82,45 @@ RsaKeyPair GenerateRsaKeyPair() {
   out.public_pem.assign(data, static_cast<size_t>(n));
   BIO_free(priv);
   BIO_free(pub);
+  EVP_PKEY_free(key);
+  return out;
+}
+
+RsaKeyPair SelfSignedLocalhostCert() {
+  RsaKeyPair out;
+  EVP_PKEY* key = EVP_RSA_gen(2048);
+  X509* x = X509_new();
+  X509_set_version(x, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+  X509_gmtime_adj(X509_getm_notBefore(x), -60);
+  X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+  X509_set_pubkey(x, key);
+  X509_NAME* name = X509_get_subject_name(x);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
+  X509_set_issuer_name(x, name);
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, x, x, nullptr, nullptr, 0);
+  for (auto [nid, value] : {std::pair{NID_subject_alt_name, "IP:127.0.0.1"},
+                            std::pair{NID_basic_constraints, "critical,CA:TRUE"}}) {
+    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
+    X509_add_ext(x, ext, -1);
+    X509_EXTENSION_free(ext);
+  }
+  X509_sign(x, key, EVP_sha256());
+  BIO* kb = BIO_new(BIO_s_mem());
+  BIO* cb = BIO_new(BIO_s_mem());
+  PEM_write_bio_PrivateKey(kb, key, nullptr, nullptr, 0, nullptr, nullptr);
+  PEM_write_bio_X509(cb, x);
+  char* data = nullptr;
+  long n = BIO_get_mem_data(kb, &data);
+  out.private_pem.assign(data, static_cast<size_t>(n));
+  n = BIO_get_mem_data(cb, &data);
+  out.public_pem.assign(data, static_cast<size_t>(n));
+  BIO_free(kb);
+  BIO_free(cb);
+  X509_free(x);
   EVP_PKEY_free(key);
   return out;
 }
