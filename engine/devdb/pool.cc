@@ -209,7 +209,15 @@ class PoolImpl final : public Pool {
         ++stats_.snapshots_evicted;
       }
       slots_[slot].content = key;
+      // Idle slots holding something else are re-cloned from the new most recent
+      // snapshot by the worker, so the next lint of this directory finds one ready.
+      if (o_.prepare_in_background) {
+        for (auto& s : slots_) {
+          if (s.state == SlotState::kReady && s.content != key) s.state = SlotState::kDirty;
+        }
+      }
     }
+    cv_.notify_all();
     std::lock_guard<std::mutex> a(admin_mu_);
     for (const auto& s : evicted) backend_->Drop(*s);
     return Ok();

@@ -3,6 +3,8 @@
 
 #include <cctype>
 #include <chrono>
+#include <list>
+#include <mutex>
 
 #include "base/crypto.h"
 
@@ -205,6 +207,37 @@ class Replayer {
   ReplayResult* out_;
 };
 
+// The inspected schema of recent snapshots: a snapshot's content is fixed by its key, so
+// a lint restored from it needs no fresh base inspection. Process-wide, small.
+class RealmCache {
+ public:
+  std::optional<schema::Realm> Get(const std::string& key) {
+    std::lock_guard<std::mutex> lk(mu_);
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+      if (it->first == key) {
+        entries_.splice(entries_.begin(), entries_, it);
+        return entries_.front().second;
+      }
+    }
+    return std::nullopt;
+  }
+  void Put(const std::string& key, const schema::Realm& realm) {
+    std::lock_guard<std::mutex> lk(mu_);
+    entries_.remove_if([&](const auto& e) { return e.first == key; });
+    entries_.emplace_front(key, realm);
+    if (entries_.size() > 8) entries_.pop_back();
+  }
+
+ private:
+  std::mutex mu_;
+  std::list<std::pair<std::string, schema::Realm>> entries_;
+};
+
+RealmCache& Realms() {
+  static RealmCache* cache = new RealmCache;
+  return *cache;
+}
+
 }  // namespace
 
 bool FileReplay::failed() const {
@@ -260,7 +293,16 @@ Result<ReplayResult> Replay(devdb::Pool& pool, const std::vector<dir::Migration>
     out.snapshot_saved = static_cast<bool>(lease->SaveSnapshot(keys.back()));
     out.snapshot_ms = MsSince(t);
   }
-  SB_TRY_ASSIGN(out.base_schema, r.Inspect());
+  std::optional<schema::Realm> cached;
+  const bool keyed = options.use_snapshots && !keys.empty() &&
+                     (out.snapshot_saved || (out.base_files_replayed == 0 && hit >= 0));
+  if (keyed && options.inspect.schemas.empty()) cached = Realms().Get(keys.back());
+  if (cached) {
+    out.base_schema = std::move(*cached);
+  } else {
+    SB_TRY_ASSIGN(out.base_schema, r.Inspect());
+    if (keyed && options.inspect.schemas.empty()) Realms().Put(keys.back(), out.base_schema);
+  }
 
   t = Clock::now();
   schema::Realm current = out.base_schema;
