@@ -1,10 +1,11 @@
-// schemabot split FILE [--dialect postgres|mysql] [--format text|json]
+// schemabot split FILE [--dialect postgres|mysql] [--dir-format goose|dbmate] [--format text|json]
 //
 // Prints the statements of one SQL file as the engine splits them, with byte offset,
 // line, column, attached comments and directives: for debugging migrations and for
 // other tools (the JSON form). Exit 0 on success, 1 when the file cannot be split
 // (unclosed quote ...), 2 on usage or I/O errors.
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -12,13 +13,43 @@
 
 #include "bot/cli/args.h"
 #include "bot/cli/commands.h"
+#include "engine/dir/dir.h"
 #include "engine/sql/sql.h"
 
 namespace schemabot::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: schemabot split FILE [--dialect postgres|mysql] [--format text|json]\n";
+    "usage: schemabot split FILE [--dialect postgres|mysql] [--dir-format goose|dbmate]\n"
+    "                            [--format text|json]\n";
+
+// With a goose or dbmate --dir-format, splits only the part of the file that runs (after
+// `-- +goose Up` / `-- migrate:up`), read by engine/dir, positions still in the file.
+Result<sql::SplitResult> SplitFile(const std::string& path, const std::string& content,
+                                   sql::Dialect dialect, const std::string& dir_format) {
+  if (dir_format.empty()) return sql::Split(content, dialect);
+  SB_TRY_ASSIGN(dir::DirFormat format, dir::ParseDirFormat(dir_format));
+  if (format != dir::DirFormat::kGoose && format != dir::DirFormat::kDbmate) {
+    return sql::Split(content, dialect);
+  }
+  std::string name = std::filesystem::path(path).filename().string();
+  if (!name.ends_with(".sql")) name += ".sql";
+  auto mem = dir::NewMemDir({{name, content}});
+  SB_TRY_ASSIGN(dir::MigrationDir md, dir::LoadMigrations(*mem, format));
+  for (const auto& issue : md.issues) {
+    if (issue.severity == dir::DirIssue::Severity::kError) {
+      return InvalidArgument(dir::FormatIssue(issue));
+    }
+  }
+  const dir::Migration* m = md.Find(name);
+  if (!m) return InvalidArgument("\"" + name + "\" is not a " + dir_format + " migration");
+  sql::SplitOptions o;
+  o.base = {m->up.offset, m->up.line, m->up.column};
+  o.goose = format == dir::DirFormat::kGoose;
+  SB_TRY_ASSIGN(sql::SplitResult r, sql::Split(m->up.text, dialect, o));
+  r.file_directives = sql::FileDirectives(content);
+  return r;
+}
 
 nlohmann::json DirectivesJson(const std::vector<sql::Directive>& ds) {
   nlohmann::json out = nlohmann::json::array();
@@ -74,7 +105,7 @@ void PrintText(const sql::SplitResult& r) {
 }  // namespace
 
 int RunSplit(const Argv& argv) {
-  auto args = Args::Parse(argv, {{"dialect", "format"}, {"help"}, {{"h", "help"}}});
+  auto args = Args::Parse(argv, {{"dialect", "format", "dir-format"}, {"help"}, {{"h", "help"}}});
   if (!args) {
     std::fprintf(stderr, "schemabot split: %s\n%s", args.error().message.c_str(), kUsage);
     return 2;
@@ -99,6 +130,12 @@ int RunSplit(const Argv& argv) {
                  format.c_str());
     return 2;
   }
+  if (args->Has("dir-format")) {
+    if (auto f = dir::ParseDirFormat(args->Get("dir-format")); !f) {
+      std::fprintf(stderr, "schemabot split: %s\n", f.error().message.c_str());
+      return 2;
+    }
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     std::fprintf(stderr, "schemabot split: reading \"%s\": cannot open file\n", file.c_str());
@@ -107,9 +144,12 @@ int RunSplit(const Argv& argv) {
   std::stringstream ss;
   ss << in.rdbuf();
   std::string content = ss.str();
-  auto split = sql::Split(content, *dialect);
+  auto split = SplitFile(file, content, *dialect, args->Get("dir-format"));
   if (!split) {
-    std::fprintf(stderr, "schemabot split: %s:%s\n", file.c_str(), split.error().message.c_str());
+    const std::string& msg = split.error().message;
+    bool positioned = !msg.empty() && msg[0] >= '0' && msg[0] <= '9';
+    std::fprintf(stderr, "schemabot split: %s:%s%s\n", file.c_str(), positioned ? "" : " ",
+                 msg.c_str());
     return 1;
   }
   if (format == "json") {
