@@ -61,7 +61,8 @@ constexpr CodeInfo kCodes[] = {
     {"NM102", "naming", O, kAnyDialect, "Table name violates the naming convention"},
     {"NM103", "naming", O, kAnyDialect, "Column name violates the naming convention"},
     {"NM104", "naming", O, kAnyDialect, "Index name violates the naming convention"},
-    {"NM105", "naming", O, kAnyDialect, "Foreign-key constraint name violates the naming convention"},
+    {"NM105", "naming", O, kAnyDialect,
+     "Foreign-key constraint name violates the naming convention"},
     {"NM106", "naming", O, kAnyDialect, "Check constraint name violates the naming convention"},
     {"SB101", "integrity", E, kAnyDialect, "atlas.sum does not match the directory"},
     {"SB102", "integrity", E, kAnyDialect, "A merged migration file was edited"},
@@ -73,6 +74,7 @@ constexpr CodeInfo kCodes[] = {
     {"SB107", "integrity", E, kAnyDialect, "A file cannot be split into statements"},
     {"SB108", "integrity", E, kAnyDialect,
      "Explicit BEGIN/COMMIT in a file that runs in a transaction"},
+    {"SB109", "integrity", W, kAnyDialect, "An atlas:nolint directive suppressed nothing"},
 };
 
 constexpr std::string_view kFamilies[] = {"destructive", "data_depend",      "incompatible",
@@ -98,9 +100,12 @@ constexpr FamilyText kReportTexts[] = {
 
 std::string_view LevelName(Level level) {
   switch (level) {
-    case Level::kOff: return "off";
-    case Level::kWarning: return "warning";
-    case Level::kError: return "error";
+    case Level::kOff:
+      return "off";
+    case Level::kWarning:
+      return "warning";
+    case Level::kError:
+      return "error";
   }
   return "off";
 }

@@ -23,11 +23,11 @@ enum DialectMask : unsigned {
 };
 
 struct CodeInfo {
-  std::string_view code;      // "DS102"
-  std::string_view family;    // "destructive"
+  std::string_view code;    // "DS102"
+  std::string_view family;  // "destructive"
   Level default_level;
-  unsigned dialects;          // DialectMask
-  std::string_view summary;   // "Table was dropped"
+  unsigned dialects;         // DialectMask
+  std::string_view summary;  // "Table was dropped"
 };
 
 // Every code, in docs order.

@@ -37,11 +37,16 @@ Result<Format> ParseFormat(std::string_view name) {
 
 std::string Render(const SummaryReport& report, Format format, const RenderOptions& opts) {
   switch (format) {
-    case Format::kText: return RenderText(report, opts);
-    case Format::kJson: return RenderAtlasJson(report) + "\n";
-    case Format::kMarkdown: return RenderMarkdown(report, opts);
-    case Format::kSarif: return RenderSarif(report, opts);
-    case Format::kCodeQuality: return RenderCodeQuality(report, opts);
+    case Format::kText:
+      return RenderText(report, opts);
+    case Format::kJson:
+      return RenderAtlasJson(report) + "\n";
+    case Format::kMarkdown:
+      return RenderMarkdown(report, opts);
+    case Format::kSarif:
+      return RenderSarif(report, opts);
+    case Format::kCodeQuality:
+      return RenderCodeQuality(report, opts);
   }
   return "";
 }

@@ -102,9 +102,12 @@ std::string GoEscape(const std::string& s) {
   out.reserve(s.size() + 16);
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
-    if (c == '<') out += "\\u003c";
-    else if (c == '>') out += "\\u003e";
-    else if (c == '&') out += "\\u0026";
+    if (c == '<')
+      out += "\\u003c";
+    else if (c == '>')
+      out += "\\u003e";
+    else if (c == '&')
+      out += "\\u0026";
     else if (c == '\xe2' && i + 2 < s.size() && s[i + 1] == '\x80' &&
              (s[i + 2] == '\xa8' || s[i + 2] == '\xa9')) {
       out += s[i + 2] == '\xa8' ? "\\u2028" : "\\u2029";
@@ -158,8 +161,7 @@ FileReport ParseFile(const nlohmann::json& j) {
         }
       }
       // Atlas marks a file's error with the failing reports' texts joined by "; ".
-      r.error = !r.text.empty() && !f.error.empty() &&
-                (f.error.find(r.text) != std::string::npos);
+      r.error = !r.text.empty() && !f.error.empty() && (f.error.find(r.text) != std::string::npos);
       f.reports.push_back(std::move(r));
     }
   }
@@ -228,7 +230,8 @@ Result<SummaryReport> ParseAtlasJson(std::string_view text) {
     for (const auto& js : *st) {
       if (!js.is_object()) continue;
       StepReport s{Str(js, "Name"), Str(js, "Text"), Str(js, "Error"), std::nullopt};
-      if (auto res = js.find("Result"); res != js.end() && res->is_object()) s.result = ParseFile(*res);
+      if (auto res = js.find("Result"); res != js.end() && res->is_object())
+        s.result = ParseFile(*res);
       r.steps.push_back(std::move(s));
     }
   }

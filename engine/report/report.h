@@ -36,15 +36,15 @@ struct SuggestedFix {
 };
 
 struct Diagnostic {
-  int64_t pos = 0;     // byte offset of the statement in the file text
-  std::string text;    // e.g. `Dropping table "t"`
-  std::string code;    // e.g. "DS102"; may be empty
+  int64_t pos = 0;   // byte offset of the statement in the file text
+  std::string text;  // e.g. `Dropping table "t"`
+  std::string code;  // e.g. "DS102"; may be empty
   std::vector<SuggestedFix> suggested_fixes;
 };
 
 // One analyzer's findings in one file.
 struct AnalyzerReport {
-  std::string text;    // e.g. "destructive changes detected"
+  std::string text;  // e.g. "destructive changes detected"
   std::string desc;
   std::vector<Diagnostic> diagnostics;
   std::vector<SuggestedFix> suggested_fixes;
@@ -52,8 +52,8 @@ struct AnalyzerReport {
 };
 
 struct FileReport {
-  std::string name;    // file name inside the directory
-  std::string text;    // the whole file content
+  std::string name;  // file name inside the directory
+  std::string text;  // the whole file content
   std::vector<AnalyzerReport> reports;
   std::string error;   // "destructive changes detected; ..." or an execution error
   std::string change;  // "", "ADDED", "DELETED", "MODIFIED"
@@ -71,12 +71,12 @@ struct StepReport {
 
 struct Env {
   std::string driver;
-  std::string url;     // redacted dev URL, rendered as Go's url.URL fields
+  std::string url;  // redacted dev URL, rendered as Go's url.URL fields
   std::string dir;
 };
 
 struct SummaryReport {
-  std::string url;     // Atlas Cloud report URL; empty for us
+  std::string url;  // Atlas Cloud report URL; empty for us
   Env env;
   std::string schema_current;
   std::string schema_desired;
@@ -84,14 +84,14 @@ struct SummaryReport {
   std::vector<FileReport> files;
 
   // Ours (not in Atlas's JSON).
-  std::string from_version;     // version of the last base file
-  std::string to_version;       // version of the last new file
+  std::string from_version;  // version of the last base file
+  std::string to_version;    // version of the last new file
   int new_files = 0;
   int schema_changes = 0;
   double duration_seconds = 0;
   std::vector<std::string> skipped_checks;  // e.g. static mode: checks that did not run
 
-  int ErrorCount() const;       // files with errors + steps with errors
+  int ErrorCount() const;  // files with errors + steps with errors
   int DiagnosticCount() const;
 };
 

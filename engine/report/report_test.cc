@@ -84,13 +84,15 @@ SummaryReport Sample() {
   r.new_files = 2;
   r.schema_changes = 3;
   r.steps.push_back({"Migration Integrity Check", "File atlas.sum is valid", "", std::nullopt});
-  r.steps.push_back(
-      {"Detect New Migration Files", "Found 2 new migration files (from 3 total)", "", std::nullopt});
+  r.steps.push_back({"Detect New Migration Files", "Found 2 new migration files (from 3 total)", "",
+                     std::nullopt});
   FileReport f2;
   f2.name = "2_drop.sql";
   f2.text = "-- drop the old table\nDROP TABLE t;\nALTER TABLE u ADD COLUMN c int NOT NULL;\n";
   AnalyzerReport ds{"destructive changes detected", "", {}, {}, true};
-  ds.diagnostics.push_back({22, "Dropping table \"t\"", "DS102",
+  ds.diagnostics.push_back({22,
+                            "Dropping table \"t\"",
+                            "DS102",
                             {{"Add a pre-migration check to ensure table \"t\" is empty before "
                               "dropping it",
                               std::nullopt}}});

@@ -59,10 +59,10 @@ std::string RenderSarif(const SummaryReport& rep, const RenderOptions& opts) {
         res["ruleId"] = id;
         res["level"] = r.error ? "error" : "warning";
         res["message"] = {{"text", d.text}};
-        res["locations"] = OJson::array(
-            {{{"physicalLocation",
-               {{"artifactLocation", {{"uri", PathOf(rep, opts, f)}}},
-                {"region", {{"startLine", lc.line}, {"startColumn", lc.column}}}}}}});
+        res["locations"] =
+            OJson::array({{{"physicalLocation",
+                            {{"artifactLocation", {{"uri", PathOf(rep, opts, f)}}},
+                             {"region", {{"startLine", lc.line}, {"startColumn", lc.column}}}}}}});
         results.push_back(std::move(res));
       }
     }

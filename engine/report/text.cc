@@ -14,7 +14,8 @@ std::string Plural(int n, const char* one, const char* many) {
 
 void RenderDiagnostics(const AnalyzerReport& r, std::string_view file_text,
                        const RenderOptions& opts, std::string& out) {
-  out += "    -- " + (r.text.empty() ? std::string("Unnamed diagnostics detected") : r.text) + ":\n";
+  out +=
+      "    -- " + (r.text.empty() ? std::string("Unnamed diagnostics detected") : r.text) + ":\n";
   std::vector<const SuggestedFix*> fixes;
   for (const auto& d : r.diagnostics) {
     out += "      -- L" + std::to_string(PositionOf(file_text, d.pos).line) + ": " + d.text;
@@ -56,11 +57,16 @@ std::string RenderText(const SummaryReport& rep, const RenderOptions& opts) {
     if (f.reports.empty() && f.error.empty()) out += "    -- no diagnostics found\n";
     bool report_error = false;
     for (const auto& r : f.reports) report_error |= r.error;
-    if (!f.error.empty() && !report_error) out += "  Error: " + f.error + "\n";
-    else out += "  -- ok\n";
-    if (f.HasErrors()) ++err;
-    else if (f.HasWarnings()) ++warn;
-    else ++ok;
+    if (!f.error.empty() && !report_error)
+      out += "  Error: " + f.error + "\n";
+    else
+      out += "  -- ok\n";
+    if (f.HasErrors())
+      ++err;
+    else if (f.HasWarnings())
+      ++warn;
+    else
+      ++ok;
   }
   out += "\n  -------------------------\n";
   if (opts.show_durations) {

@@ -1,0 +1,48 @@
+// SB108: explicit transaction control in a file that already runs in a transaction.
+#include "engine/lint/analyzers/analyzers.h"
+
+namespace schemabot::lint {
+namespace {
+
+using sql::MatchWords;
+
+// The transaction statement `t` is, or "" when it is none.
+std::string TxStatement(const std::vector<sql::Token>& t) {
+  if (t.empty()) return "";
+  auto only = [&](size_t n) { return t.size() == n || (t.size() == n + 1 && t[n].text == ";"); };
+  auto tail_ok = [&](size_t at) {
+    return only(at) || MatchWords(t, at, "WORK") || MatchWords(t, at, "TRANSACTION") ||
+           MatchWords(t, at, "AND") || MatchWords(t, at, "ISOLATION") || MatchWords(t, at, "READ");
+  };
+  if (MatchWords(t, 0, "START TRANSACTION")) return "START TRANSACTION";
+  if (MatchWords(t, 0, "BEGIN") && tail_ok(1)) return "BEGIN";
+  if (MatchWords(t, 0, "COMMIT") && tail_ok(1)) return "COMMIT";
+  if (MatchWords(t, 0, "END") && tail_ok(1)) return "END";
+  if (MatchWords(t, 0, "ROLLBACK") && !MatchWords(t, 1, "TO") && tail_ok(1)) return "ROLLBACK";
+  return "";
+}
+
+class Transactions final : public Analyzer {
+ public:
+  std::string_view Name() const override { return "integrity"; }
+
+  void Analyze(const Pass& pass, Reporter& out) const override {
+    if (!pass.in_transaction) return;
+    for (size_t i = 0; i < pass.statements.size(); ++i) {
+      std::string tx = TxStatement(pass.Tokens(i));
+      if (tx.empty()) continue;
+      out.Report({"SB108",
+                  i,
+                  "Statement " + Quote(tx) +
+                      " controls the transaction this file already runs in: remove it, or add "
+                      "\"-- atlas:txmode none\" to the file header",
+                  {}});
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Analyzer> NewTransactions() { return std::make_unique<Transactions>(); }
+
+}  // namespace schemabot::lint

@@ -1,0 +1,83 @@
+// A Replayer on one dev-database connection: base files as whole transactions, new files
+// statement by statement with an inspection after each. The pool and snapshot cache
+// (engine/devdb) decide which database the connection points at; this file only runs
+// statements and turns inspections into changes.
+#include "engine/lint/dev_replay.h"
+
+namespace schemabot::lint {
+namespace {
+
+class DriverReplayer final : public Replayer {
+ public:
+  DriverReplayer(devdb::Driver& db, sql::Dialect dialect, dir::DirFormat format)
+      : db_(db), dialect_(dialect), format_(format) {}
+
+  Result<void> ReplayBase(const std::vector<dir::Migration>& base) override {
+    for (const auto& m : base) {
+      auto stmts = SplitMigration(m, format_, dialect_);
+      if (!stmts) return std::move(stmts).error().Wrap("splitting " + m.file);
+      bool tx = m.tx == dir::TxMode::kFile;
+      if (tx) SB_TRY(db_.Begin());
+      for (const auto& s : *stmts) {
+        auto r = db_.Exec(s.text);
+        if (!r) {
+          if (tx) (void)db_.Rollback();
+          if (r.error().code != ErrorCode::kInvalidArgument) return std::move(r).error();
+          return InvalidArgument("replaying " + m.file + ": statement at line " +
+                                 std::to_string(s.line) + ": " + r.error().message);
+        }
+      }
+      if (tx) SB_TRY(db_.Commit());
+    }
+    return Ok();
+  }
+
+  Result<FileReplay> ReplayFile(const dir::Migration&, const std::vector<sql::Statement>& stmts,
+                                bool in_transaction) override {
+    FileReplay out;
+    SB_TRY_ASSIGN(schema::Realm first, schema::Inspect(db_));
+    out.states.push_back(std::move(first));
+    if (in_transaction) SB_TRY(db_.Begin());
+    for (size_t i = 0; i < stmts.size(); ++i) {
+      auto r = db_.Exec(stmts[i].text);
+      if (!r) {
+        if (r.error().code == ErrorCode::kUnavailable) return std::move(r).error();
+        const auto& se = db_.last_error();
+        out.failure = StatementFailure{i, se.message.empty() ? r.error().message : se.message,
+                                       stmts[i].offset + se.offset.value_or(0)};
+        if (in_transaction) (void)db_.Rollback();
+        return out;
+      }
+      SB_TRY_ASSIGN(schema::Realm now, schema::Inspect(db_));
+      schema::DiffOptions opts;
+      opts.statement = stmts[i].text;
+      out.changes.push_back(schema::Diff(out.states.back(), now, opts));
+      out.states.push_back(std::move(now));
+    }
+    if (in_transaction) {
+      auto c = db_.Commit();
+      if (!c) {
+        out.failure = StatementFailure{stmts.empty() ? 0 : stmts.size() - 1,
+                                       "committing the file: " + c.error().message,
+                                       stmts.empty() ? 0 : stmts.back().offset};
+      }
+    }
+    return out;
+  }
+
+  devdb::ServerVersion Server() const override { return db_.version(); }
+
+ private:
+  devdb::Driver& db_;
+  sql::Dialect dialect_;
+  dir::DirFormat format_;
+};
+
+}  // namespace
+
+std::unique_ptr<Replayer> NewDriverReplayer(devdb::Driver& db, sql::Dialect dialect,
+                                            dir::DirFormat format) {
+  return std::make_unique<DriverReplayer>(db, dialect, format);
+}
+
+}  // namespace schemabot::lint
