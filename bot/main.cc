@@ -16,6 +16,7 @@ struct Command {
 
 // One line per subcommand.
 const Command kCommands[] = {
+    {"lint", schemabot::cli::RunLint, "lint new migrations (replay on a dev-database, analyze)"},
     {"hash", schemabot::cli::RunHash, "write atlas.sum for a migration directory"},
     {"validate", schemabot::cli::RunValidate, "verify a directory's atlas.sum"},
     {"split", schemabot::cli::RunSplit, "print the statements of a SQL file with positions"},

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "config/config.h"
+#include "config/repo_config.h"
 #include "config/internal.h"
 #include "config/server_config.h"
 
@@ -124,6 +125,8 @@ std::string ReferenceMarkdown() {
       "or variable may hold several secrets, one per line (all are accepted, for "
       "rotation).\n\n";
   out += RenderMarkdown(kServerKeys, "Server config (`schemabot.yaml`)", kServerConfigIntro);
+  out += "\n";
+  out += RenderMarkdown(kRepoKeys, "Repo config (`.schemabot.yaml`)", kRepoConfigIntro);
   return out;
 }
 

@@ -12,6 +12,7 @@ namespace schemabot::cli {
 using Argv = std::vector<std::string>;
 
 int RunVersion(const Argv& args);
+int RunLint(const Argv& args);
 int RunHash(const Argv& args);
 int RunValidate(const Argv& args);
 int RunSplit(const Argv& args);
