@@ -117,7 +117,7 @@ void IntegrityStep(Run& run) {
   run.rep.steps.push_back(
       {"Migration Integrity Check", "File atlas.sum is invalid", sum->error, std::nullopt});
   FileReport fr;
-  fr.name = sum->file.empty() ? "atlas.sum" : sum->file;
+  fr.name = "atlas.sum";
   fr.error = sum->error;
   AnalyzerReport r{std::string(FamilyReportText("integrity")), "", {}, {}, true};
   std::string text = sum->detail.empty() ? sum->error : sum->error + ": " + sum->detail;

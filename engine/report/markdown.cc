@@ -54,28 +54,36 @@ void FileSection(const FileReport& f, const RenderOptions& opts, std::string& ou
     out += "**Error:** " + Cell(f.error) + "\n\n";
   }
   if (f.reports.empty()) return;
-  out += "| | Line | Code | Finding |\n|---|---|---|---|\n";
+  // Findings in file order, whichever analyzer reported them.
+  struct Item {
+    const AnalyzerReport* r;
+    const Diagnostic* d;
+  };
+  std::vector<Item> items;
   for (const auto& r : f.reports) {
-    for (const auto& d : r.diagnostics) {
-      auto lc = PositionOf(f.text, d.pos);
-      std::string code = d.code.empty() ? "" : "[" + d.code + "](" + DocsLink(opts, d.code) + ")";
-      out += std::string("| ") + (r.error ? "❌ error" : "⚠️ warning") + " | L" +
-             std::to_string(lc.line) + " | " + code + " | " + Cell(d.text) + " |\n";
-    }
+    for (const auto& d : r.diagnostics) items.push_back({&r, &d});
   }
-  for (const auto& r : f.reports) {
-    for (const auto& d : r.diagnostics) {
-      auto lc = PositionOf(f.text, d.pos);
-      std::string excerpt = StatementExcerpt(f.text, d.pos);
-      out += "\n<details><summary>L" + std::to_string(lc.line) + ": " + Cell(d.text) +
-             "</summary>\n\n";
-      if (!excerpt.empty()) {
-        std::string fence = Fence(excerpt);
-        out += fence + "sql\n" + excerpt + "\n" + fence + "\n";
-      }
-      for (const auto& fix : d.suggested_fixes) out += "\n💡 " + fix.message + "\n";
-      out += "\n</details>\n";
+  std::stable_sort(items.begin(), items.end(),
+                   [](const Item& a, const Item& b) { return a.d->pos < b.d->pos; });
+  out += "| | Line | Code | Finding |\n|---|---|---|---|\n";
+  for (const auto& [r, d] : items) {
+    auto lc = PositionOf(f.text, d->pos);
+    std::string code = d->code.empty() ? "" : "[" + d->code + "](" + DocsLink(opts, d->code) + ")";
+    out += std::string("| ") + (r->error ? "❌ error" : "⚠️ warning") + " | L" +
+           std::to_string(lc.line) + " | " + code + " | " + Cell(d->text) + " |\n";
+  }
+  for (const auto& [r, d] : items) {
+    auto lc = PositionOf(f.text, d->pos);
+    std::string excerpt = StatementExcerpt(f.text, d->pos);
+    if (excerpt.empty() && d->suggested_fixes.empty()) continue;
+    out += "\n<details><summary>L" + std::to_string(lc.line) + ": " + Cell(d->text) +
+           "</summary>\n\n";
+    if (!excerpt.empty()) {
+      std::string fence = Fence(excerpt);
+      out += fence + "sql\n" + excerpt + "\n" + fence + "\n";
     }
+    for (const auto& fix : d->suggested_fixes) out += "\n💡 " + fix.message + "\n";
+    out += "\n</details>\n";
   }
 }
 

@@ -52,7 +52,9 @@ std::string RenderText(const SummaryReport& rep, const RenderOptions& opts) {
   }
   int ok = 0, warn = 0, err = 0;
   for (const auto& f : rep.files) {
-    out += "  -- analyzing version " + VersionOf(f.name) + "\n";
+    bool migration = f.name.size() > 4 && f.name.compare(f.name.size() - 4, 4, ".sql") == 0;
+    out += migration ? "  -- analyzing version " + VersionOf(f.name) + "\n"
+                     : "  -- checking " + f.name + "\n";
     for (const auto& r : f.reports) RenderDiagnostics(r, f.text, opts, out);
     if (f.reports.empty() && f.error.empty()) out += "    -- no diagnostics found\n";
     bool report_error = false;
