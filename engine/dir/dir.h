@@ -151,7 +151,8 @@ struct Section {
 enum class TxMode {
   kFile,  // one transaction for the file (the default in every format)
   kNone,  // no transaction: goose `-- +goose NO TRANSACTION` (any case), dbmate
-          // `-- migrate:up transaction:false`, or the file directive `-- atlas:txmode none`
+          // `-- migrate:up transaction:false`, the file directive `-- atlas:txmode none`,
+          // or Mattermost's (morph's) first line `-- morph:nontransactional`
 };
 
 struct Migration {

@@ -108,6 +108,13 @@ std::vector<std::string_view> FileComments(std::string_view content) {
 }
 
 void ReadTxMode(Migration& m, std::vector<DirIssue>& issues) {
+  // Mattermost's runner (morph) marks files that must run outside a transaction
+  // (CREATE INDEX CONCURRENTLY) with a first line `-- morph:nontransactional`.
+  if (internal::StartsWith(m.content, "-- morph:nontransactional")) {
+    m.tx = TxMode::kNone;
+    m.tx_directive = "-- morph:nontransactional";
+    return;
+  }
   std::vector<std::string> values;
   std::string line;
   for (std::string_view c : FileComments(m.content)) {

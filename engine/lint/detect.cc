@@ -5,11 +5,31 @@
 namespace schemabot::lint {
 namespace {
 
-// Only files Atlas lists take part (flyway baselines can hide V files).
+// The files a fresh database runs, in order. Flyway: the latest baseline replaces every
+// V file up to its version (compared as Flyway does, numerically — Atlas's own listing
+// compares them as strings and would replay V1_2_0 after B1_20_0); R files come last.
+// Other formats: every file.
 std::vector<const dir::Migration*> Listed(const dir::MigrationDir& d) {
   std::vector<const dir::Migration*> out;
+  if (d.format != dir::DirFormat::kFlyway) {
+    for (const auto& m : d.migrations) out.push_back(&m);
+    return out;
+  }
+  const dir::Migration* baseline = nullptr;
   for (const auto& m : d.migrations) {
-    if (m.atlas_listed) out.push_back(&m);
+    if (m.kind == dir::MigrationKind::kBaseline &&
+        (!baseline || dir::CompareVersions(d.format, m.version, baseline->version) > 0)) {
+      baseline = &m;
+    }
+  }
+  if (baseline) out.push_back(baseline);
+  for (const auto& m : d.migrations) {
+    if (m.kind != dir::MigrationKind::kVersioned) continue;
+    if (baseline && dir::CompareVersions(d.format, m.version, baseline->version) <= 0) continue;
+    out.push_back(&m);
+  }
+  for (const auto& m : d.migrations) {
+    if (m.kind == dir::MigrationKind::kRepeatable) out.push_back(&m);
   }
   return out;
 }
