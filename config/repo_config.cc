@@ -25,8 +25,8 @@ constexpr Key kKeys[] = {
     {"dirs[].lint.data_depend", KeyType::kEnum, "warning", "MF101-MF104.", false, kLevels},
     {"dirs[].lint.incompatible", KeyType::kEnum, "warning", "BC101-BC102.", false, kLevels},
     {"dirs[].lint.condrop", KeyType::kEnum, "warning", "CD101.", false, kLevels},
-    {"dirs[].lint.concurrent_index", KeyType::kEnum, "warning", "PG101-PG105 (PostgreSQL).",
-     false, kLevels},
+    {"dirs[].lint.concurrent_index", KeyType::kEnum, "warning", "PG101-PG105 (PostgreSQL).", false,
+     kLevels},
     {"dirs[].lint.blocking", KeyType::kEnum, "warning", "PG301-PG306 (PostgreSQL).", false,
      kLevels},
     {"dirs[].lint.mysql", KeyType::kEnum, "warning", "MY101-MY123 (MySQL/MariaDB).", false,
@@ -57,9 +57,9 @@ constexpr Key kKeys[] = {
     {"dirs[].deploy[].auto_merge", KeyType::kBool, "false", "Merge the bump PR automatically."},
 };
 
-constexpr const char* kFamilies[] = {"destructive",      "data_depend", "incompatible",
-                                     "condrop",          "concurrent_index", "blocking",
-                                     "mysql",            "naming",      "integrity"};
+constexpr const char* kFamilies[] = {"destructive", "data_depend",      "incompatible",
+                                     "condrop",     "concurrent_index", "blocking",
+                                     "mysql",       "naming",           "integrity"};
 
 std::string Idx(size_t i) { return "dirs[" + std::to_string(i) + "]"; }
 
@@ -128,10 +128,10 @@ Result<RepoConfig> ParseRepoConfig(std::string_view text, std::string_view file)
       return v.ErrorAt(p + ".path", "must be a relative path inside the repository");
     }
     if (!seen.insert(d.path).second) return v.ErrorAt(p + ".path", "directory listed twice");
-    d.name = v.IsSet(p + ".name") ? v.String(p + ".name")
-                                  : d.path.substr(d.path.rfind('/') == std::string::npos
-                                                      ? 0
-                                                      : d.path.rfind('/') + 1);
+    d.name =
+        v.IsSet(p + ".name")
+            ? v.String(p + ".name")
+            : d.path.substr(d.path.rfind('/') == std::string::npos ? 0 : d.path.rfind('/') + 1);
     if (v.IsSet(p + ".format")) {
       SB_TRY_ASSIGN(d.format, dir::ParseDirFormat(v.String(p + ".format")));
     }

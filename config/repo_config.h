@@ -36,11 +36,11 @@ struct DeployTarget {
 };
 
 struct DirConfig {
-  std::string path;                          // "migrations", relative to the repo root
-  std::string name;                          // registry name; default: last path element
-  std::optional<dir::DirFormat> format;      // nullopt: detect
+  std::string path;                      // "migrations", relative to the repo root
+  std::string name;                      // registry name; default: last path element
+  std::optional<dir::DirFormat> format;  // nullopt: detect
   sql::Dialect dialect = sql::Dialect::kPostgres;
-  bool static_only = false;                  // devdb: static — lint without a database
+  bool static_only = false;  // devdb: static — lint without a database
   lint::LintConfig lint;
   std::vector<DeployTarget> deploy;
 };

@@ -115,8 +115,8 @@ Result<report::Format> ParseFormatArg(const Args& args) {
 }  // namespace
 
 int RunLint(const Argv& argv) {
-  ArgSpec spec{{"dir", "dir-format", "dialect", "dev-url", "git-base", "latest", "format",
-                "config", "docs-base"},
+  ArgSpec spec{{"dir", "dir-format", "dialect", "dev-url", "git-base", "latest", "format", "config",
+                "docs-base"},
                {"static", "help"},
                {{"c", "config"}, {"h", "help"}}};
   auto args = Args::Parse(argv, spec);
@@ -147,7 +147,8 @@ int RunLint(const Argv& argv) {
   if (!detector) return Fail(detector.error().message);
 
   bool use_static = args->Has("static") || (*settings && (*settings)->static_only);
-  if (use_static && args->Has("dev-url")) return Fail("--dev-url and --static are mutually exclusive");
+  if (use_static && args->Has("dev-url"))
+    return Fail("--dev-url and --static are mutually exclusive");
   std::unique_ptr<LintDevDb> devdb;
   std::unique_ptr<lint::Replayer> replayer;
   if (use_static) {

@@ -19,14 +19,18 @@ class ScratchDevDb final : public LintDevDb {
  public:
   ScratchDevDb(devdb::Url admin, std::string scratch, std::unique_ptr<devdb::Driver> db,
                sql::Dialect dialect, dir::DirFormat format)
-      : admin_(std::move(admin)), scratch_(std::move(scratch)), db_(std::move(db)),
-        dialect_(dialect), format_(format) {}
+      : admin_(std::move(admin)),
+        scratch_(std::move(scratch)),
+        db_(std::move(db)),
+        dialect_(dialect),
+        format_(format) {}
 
   ~ScratchDevDb() override {
     db_.reset();
     if (scratch_.empty()) return;
     if (auto a = devdb::Connect(admin_)) {
-      (void)(*a)->Exec("DROP DATABASE IF EXISTS " + devdb::QuoteIdent(EngineOf(dialect_), scratch_) +
+      (void)(*a)->Exec("DROP DATABASE IF EXISTS " +
+                       devdb::QuoteIdent(EngineOf(dialect_), scratch_) +
                        (dialect_ == sql::Dialect::kPostgres ? " WITH (FORCE)" : ""));
     }
   }
@@ -50,8 +54,8 @@ std::string ScratchName() {
 
 }  // namespace
 
-Result<std::unique_ptr<LintDevDb>> OpenLintDevDb(const std::string& url_text,
-                                                 sql::Dialect dialect, dir::DirFormat format) {
+Result<std::unique_ptr<LintDevDb>> OpenLintDevDb(const std::string& url_text, sql::Dialect dialect,
+                                                 dir::DirFormat format) {
   std::string text = url_text;
   if (text.empty()) {
     SB_TRY_ASSIGN(text, ManagedDevUrl(dialect));
@@ -67,15 +71,15 @@ Result<std::unique_ptr<LintDevDb>> OpenLintDevDb(const std::string& url_text,
   if (created) {
     auto db = devdb::Connect(url.With(url.user, url.password, name));
     if (!db) return std::move(db).error().Wrap("connecting to the scratch database");
-    return std::unique_ptr<LintDevDb>(
-        new ScratchDevDb(url, name, std::move(*db), dialect, format));
+    return std::unique_ptr<LintDevDb>(new ScratchDevDb(url, name, std::move(*db), dialect, format));
   }
   // No CREATE DATABASE privilege: lint in the URL's database when it is empty.
   SB_TRY_ASSIGN(schema::Realm realm, schema::Inspect(*admin));
   if (realm.TableCount() > 0) {
     return InvalidArgument("dev database " + url.Redacted() +
                            " is not clean: it has tables, and the role may not create a "
-                           "scratch database (" + created.error().message + ")");
+                           "scratch database (" +
+                           created.error().message + ")");
   }
   return std::unique_ptr<LintDevDb>(new ScratchDevDb(url, "", std::move(admin), dialect, format));
 }

@@ -14,6 +14,21 @@ class DriverReplayer final : public Replayer {
 
   Result<void> ReplayBase(const std::vector<dir::Migration>& base) override {
     for (const auto& m : base) {
+      // PostgreSQL takes a transactional file as one script: one round trip, like psql -f.
+      if (dialect_ == sql::Dialect::kPostgres && m.tx == dir::TxMode::kFile &&
+          format_ != dir::DirFormat::kGoose) {
+        SB_TRY(db_.Begin());
+        auto r = db_.ExecScript(m.up.text);
+        if (!r) {
+          (void)db_.Rollback();
+          if (r.error().code != ErrorCode::kInvalidArgument) return std::move(r).error();
+          auto pos = sql::PositionAt(m.content, m.up.offset + db_.last_error().offset.value_or(0));
+          return InvalidArgument("replaying " + m.file + ":" + std::to_string(pos.line) + ":" +
+                                 std::to_string(pos.column) + ": " + r.error().message);
+        }
+        SB_TRY(db_.Commit());
+        continue;
+      }
       auto stmts = SplitMigration(m, format_, dialect_);
       if (!stmts) return std::move(stmts).error().Wrap("splitting " + m.file);
       bool tx = m.tx == dir::TxMode::kFile;
@@ -32,9 +47,9 @@ class DriverReplayer final : public Replayer {
     return Ok();
   }
 
-  Result<FileReplay> ReplayFile(const dir::Migration&, const std::vector<sql::Statement>& stmts,
-                                bool in_transaction) override {
-    FileReplay out;
+  Result<ReplayedFile> ReplayFile(const dir::Migration&, const std::vector<sql::Statement>& stmts,
+                                  bool in_transaction) override {
+    ReplayedFile out;
     SB_TRY_ASSIGN(schema::Realm first, schema::Inspect(db_));
     out.states.push_back(std::move(first));
     if (in_transaction) SB_TRY(db_.Begin());

@@ -4,14 +4,28 @@
 #include <memory>
 
 #include "engine/devdb/devdb.h"
+#include "engine/devdb/pool.h"
 #include "engine/lint/lint.h"
 
 namespace schemabot::lint {
 
 // Runs on `db` (which must point at an empty, leased database and outlive the replayer).
-// Statement failures become FileReplay::failure with the server's message and the file
+// Statement failures become ReplayedFile::failure with the server's message and the file
 // offset the server pointed at; a lost connection is kUnavailable.
 std::unique_ptr<Replayer> NewDriverReplayer(devdb::Driver& db, sql::Dialect dialect,
                                             dir::DirFormat format);
+
+// How a pool replay used the snapshot cache.
+struct ReplayStats {
+  int base_files = 0;
+  int from_snapshot = 0;  // base files restored from a snapshot instead of replayed
+  bool saved = false;     // the state after the base was saved as a new snapshot
+};
+
+// Leases a database from `pool` (kept until the replayer is destroyed), restores the
+// longest cached base prefix, replays the rest, saves the base state as a snapshot, then
+// runs new files like NewDriverReplayer. `stats` may be null.
+std::unique_ptr<Replayer> NewPoolReplayer(devdb::Pool& pool, sql::Dialect dialect,
+                                          dir::DirFormat format, ReplayStats* stats = nullptr);
 
 }  // namespace schemabot::lint

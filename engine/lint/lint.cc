@@ -203,7 +203,7 @@ Result<report::SummaryReport> Lint(const LintRequest& req) {
     } else if (nolint.SkipFile()) {
       continue;  // Atlas: no FileReport, no step
     } else if (replay_ok) {
-      SB_TRY_ASSIGN(FileReplay fx, req.replayer->ReplayFile(m, statements, in_tx));
+      SB_TRY_ASSIGN(ReplayedFile fx, req.replayer->ReplayFile(m, statements, in_tx));
       Pass pass;
       pass.file = &m;
       pass.statements = statements;

@@ -44,7 +44,7 @@ struct StatementFailure {
 };
 
 // What replaying one new file did.
-struct FileReplay {
+struct ReplayedFile {
   // states[0]: the schema before the file; states[i + 1]: after statement i. Only
   // statements that ran have a state.
   std::vector<schema::Realm> states;
@@ -64,9 +64,9 @@ class Replayer {
   // Executes `statements` of `file` one by one (in one transaction unless `in_transaction`
   // is false), inspecting after each. A failing statement ends the file: failure is set and
   // the states stop there. Errors as for ReplayBase (never for a failing statement).
-  virtual Result<FileReplay> ReplayFile(const dir::Migration& file,
-                                        const std::vector<sql::Statement>& statements,
-                                        bool in_transaction) = 0;
+  virtual Result<ReplayedFile> ReplayFile(const dir::Migration& file,
+                                          const std::vector<sql::Statement>& statements,
+                                          bool in_transaction) = 0;
   // The server's flavour and version (major 0 for the static replayer).
   virtual devdb::ServerVersion Server() const = 0;
   // Checks this replayer cannot run (static mode), for the report.

@@ -41,14 +41,13 @@ std::multiset<std::string> Codes(const report::SummaryReport& r) {
 }
 
 TEST(Pipeline, EditedDeletedAndOutOfOrderFiles) {
-  auto rep = LintAgainstBase(
-      {{"1_a.sql", "CREATE TABLE a (id int);\n"},
-       {"2_b.sql", "CREATE TABLE b (id int);\n"},
-       {"4_d.sql", "CREATE TABLE d (id int);\n"}},
-      {{"1_a.sql", "CREATE TABLE a (id bigint);\n"},  // edited
-       {"3_c.sql", "CREATE TABLE c (id int);\n"},     // new but before 4
-       {"4_d.sql", "CREATE TABLE d (id int);\n"},
-       {"5_e.sql", "CREATE TABLE e (id int);\n"}});   // 2_b deleted
+  auto rep = LintAgainstBase({{"1_a.sql", "CREATE TABLE a (id int);\n"},
+                              {"2_b.sql", "CREATE TABLE b (id int);\n"},
+                              {"4_d.sql", "CREATE TABLE d (id int);\n"}},
+                             {{"1_a.sql", "CREATE TABLE a (id bigint);\n"},  // edited
+                              {"3_c.sql", "CREATE TABLE c (id int);\n"},     // new but before 4
+                              {"4_d.sql", "CREATE TABLE d (id int);\n"},
+                              {"5_e.sql", "CREATE TABLE e (id int);\n"}});  // 2_b deleted
   ASSERT_TRUE(rep) << rep.error().message;
   auto codes = Codes(*rep);
   EXPECT_EQ(codes.count("SB102"), 1u);
@@ -62,9 +61,9 @@ TEST(Pipeline, EditedDeletedAndOutOfOrderFiles) {
 }
 
 TEST(Pipeline, CleanChangeHasNoFindings) {
-  auto rep = LintAgainstBase({{"1_a.sql", "CREATE TABLE a (id int);\n"}},
-                             {{"1_a.sql", "CREATE TABLE a (id int);\n"},
-                              {"2_b.sql", "CREATE TABLE b (id int);\n"}});
+  auto rep = LintAgainstBase(
+      {{"1_a.sql", "CREATE TABLE a (id int);\n"}},
+      {{"1_a.sql", "CREATE TABLE a (id int);\n"}, {"2_b.sql", "CREATE TABLE b (id int);\n"}});
   ASSERT_TRUE(rep);
   EXPECT_TRUE(Codes(*rep).empty());
   EXPECT_EQ(rep->ErrorCount(), 0);
@@ -120,8 +119,8 @@ TEST(Pipeline, LevelsAndNaming) {
   ASSERT_TRUE(off);
   EXPECT_FALSE(off->codes.count("DS102"));
   // Naming is off without a pattern.
-  auto plain = LintFiles(Dialect::kPostgres, {{"1_b.sql", "CREATE TABLE \"BadName\" (id int);\n"}},
-                         false);
+  auto plain =
+      LintFiles(Dialect::kPostgres, {{"1_b.sql", "CREATE TABLE \"BadName\" (id int);\n"}}, false);
   ASSERT_TRUE(plain);
   EXPECT_FALSE(plain->codes.count("NM102"));
 }
@@ -143,8 +142,8 @@ TEST(Pipeline, EnumOver256ValuesStatic) {
     if (i < 255) before += (i ? "," : "") + std::string("'v") + std::to_string(i) + "'";
     after += (i ? "," : "") + std::string("'v") + std::to_string(i) + "'";
   }
-  auto out = LintFiles(Dialect::kMySQL, {{"1_a.sql", before + "));\n"}, {"2_b.sql", after + ");\n"}},
-                       false);
+  auto out = LintFiles(Dialect::kMySQL,
+                       {{"1_a.sql", before + "));\n"}, {"2_b.sql", after + ");\n"}}, false);
   ASSERT_TRUE(out);
   EXPECT_TRUE(out->codes.count("MY113")) << report::RenderText(out->report, {});
 }
@@ -157,8 +156,8 @@ TEST(Pipeline, EnumOver256ValuesOnMariaDB) {
     if (i < 255) before += (i ? "," : "") + std::string("'v") + std::to_string(i) + "'";
     after += (i ? "," : "") + std::string("'v") + std::to_string(i) + "'";
   }
-  auto out = LintFiles(Dialect::kMySQL, {{"1_a.sql", before + "));\n"}, {"2_b.sql", after + ");\n"}},
-                       true);
+  auto out = LintFiles(Dialect::kMySQL,
+                       {{"1_a.sql", before + "));\n"}, {"2_b.sql", after + ");\n"}}, true);
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_TRUE(out->codes.count("MY113")) << report::RenderText(out->report, {});
 }

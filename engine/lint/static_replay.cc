@@ -537,9 +537,9 @@ class StaticReplayer final : public Replayer {
     return Ok();
   }
 
-  Result<FileReplay> ReplayFile(const dir::Migration&, const std::vector<sql::Statement>& stmts,
-                                bool) override {
-    FileReplay out;
+  Result<ReplayedFile> ReplayFile(const dir::Migration&, const std::vector<sql::Statement>& stmts,
+                                  bool) override {
+    ReplayedFile out;
     out.states.push_back(interp_.realm());
     for (const auto& s : stmts) {
       interp_.Apply(s.text);

@@ -1,0 +1,63 @@
+// A Replayer on a leased pool database with the snapshot cache: the base is restored from
+// the snapshot of its longest cached prefix and only the rest is replayed; the state after
+// the base is saved for the next lint. Keys are atlas.sum's cumulative line hashes, so a
+// prefix of one directory's history is recognised in every later lint of it.
+#include "engine/lint/dev_replay.h"
+#include "engine/sum/sum.h"
+
+namespace schemabot::lint {
+namespace {
+
+class PoolReplayer final : public Replayer {
+ public:
+  PoolReplayer(devdb::Pool& pool, sql::Dialect dialect, dir::DirFormat format, ReplayStats* stats)
+      : pool_(pool), dialect_(dialect), format_(format), stats_(stats) {}
+
+  Result<void> ReplayBase(const std::vector<dir::Migration>& base) override {
+    std::vector<sum::NamedContent> files;
+    for (const auto& m : base) files.push_back({m.file, m.content});
+    auto sums = sum::ComputeSum(files);
+    std::vector<std::string> keys;
+    for (const auto& e : sums.entries) keys.push_back(e.hash);
+    int cached = keys.empty() ? -1 : pool_.FindSnapshot(keys);
+    SB_TRY_ASSIGN(lease_, pool_.Acquire(cached >= 0 ? keys[cached] : ""));
+    inner_ = NewDriverReplayer(lease_->driver(), dialect_, format_);
+    std::vector<dir::Migration> rest(base.begin() + (cached + 1), base.end());
+    if (stats_) {
+      stats_->base_files = static_cast<int>(base.size());
+      stats_->from_snapshot = cached + 1;
+    }
+    SB_TRY(inner_->ReplayBase(rest));
+    if (!rest.empty() && !keys.empty()) {
+      // A failure to save only costs the next lint time; the lint goes on.
+      if (auto saved = lease_->SaveSnapshot(keys.back()); saved && stats_) stats_->saved = true;
+    }
+    return Ok();
+  }
+
+  Result<ReplayedFile> ReplayFile(const dir::Migration& file,
+                                  const std::vector<sql::Statement>& statements,
+                                  bool in_transaction) override {
+    if (!inner_) return Internal("ReplayFile before ReplayBase");
+    return inner_->ReplayFile(file, statements, in_transaction);
+  }
+
+  devdb::ServerVersion Server() const override { return pool_.version(); }
+
+ private:
+  devdb::Pool& pool_;
+  sql::Dialect dialect_;
+  dir::DirFormat format_;
+  ReplayStats* stats_;
+  std::unique_ptr<devdb::Lease> lease_;
+  std::unique_ptr<Replayer> inner_;
+};
+
+}  // namespace
+
+std::unique_ptr<Replayer> NewPoolReplayer(devdb::Pool& pool, sql::Dialect dialect,
+                                          dir::DirFormat format, ReplayStats* stats) {
+  return std::make_unique<PoolReplayer>(pool, dialect, format, stats);
+}
+
+}  // namespace schemabot::lint
