@@ -539,3 +539,36 @@ TEST(AnalyzerCases, CoverEveryCode) {
 
 }  // namespace
 }  // namespace schemabot::lint
+
+namespace schemabot::lint {
+namespace {
+
+// A partial back-fill (UPDATE ... WHERE something else) does not make SET NOT NULL safe.
+TEST(AnalyzerExtra, PartialBackfillStillWarnsMF104) {
+  auto out = testing::LintFiles(
+      sql::Dialect::kPostgres,
+      {{"1_a.sql", "CREATE TABLE t (id int, c text, s text);\n"},
+       {"2_b.sql",
+        "UPDATE t SET c = 'x' WHERE s = 'a';\nALTER TABLE t ALTER COLUMN c SET NOT NULL;\n"}},
+      false);
+  ASSERT_TRUE(out);
+  EXPECT_TRUE(out->codes.count("MF104"));
+  auto full = testing::LintFiles(
+      sql::Dialect::kPostgres,
+      {{"1_a.sql", "CREATE TABLE t (id int, c text, s text);\n"},
+       {"2_b.sql",
+        "UPDATE t SET c = 'x' WHERE (c IS NULL);\nALTER TABLE t ALTER COLUMN c SET NOT NULL;\n"}},
+      false);
+  ASSERT_TRUE(full);
+  EXPECT_FALSE(full->codes.count("MF104"));
+}
+
+TEST(AnalyzerExtra, SB108OncePerFile) {
+  auto out = testing::LintFiles(sql::Dialect::kPostgres,
+                                {{"1_a.sql", "BEGIN;\nCREATE TABLE x (id int);\nCOMMIT;\n"}}, false);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->codes.count("SB108"), 1u);
+}
+
+}  // namespace
+}  // namespace schemabot::lint

@@ -126,7 +126,9 @@ class DataDepend final : public Analyzer {
                   std::nullopt}}});
   }
 
-  // An earlier `UPDATE <table> SET ... <column> = ...` in the same file fills the NULLs.
+  // An earlier `UPDATE <table> SET ... <column> = ...` in the same file fills the NULLs —
+  // only when it touches every row, or every NULL row (`WHERE <column> IS NULL`). An
+  // UPDATE with any other WHERE may leave NULLs behind.
   static bool BackfilledEarlier(const Pass& pass, size_t stmt, const std::string& table,
                                 const std::string& column) {
     for (size_t i = 0; i < stmt && i < pass.statements.size(); ++i) {
@@ -134,13 +136,23 @@ class DataDepend final : public Analyzer {
       if (tok.size() < 4 || !sql::MatchWords(tok, 0, "UPDATE")) continue;
       size_t at = 1;
       if (sql::MatchWords(tok, at, "ONLY")) ++at;
-      // The table name may be schema-qualified: take the last name before SET.
       size_t set = sql::FindWords(tok, "SET", at);
       if (set == std::string_view::npos || set == at) continue;
       if (sql::Unquote(tok[set - 1]) != table) continue;
-      for (size_t k = set + 1; k + 1 < tok.size(); ++k) {
-        if (sql::MatchWords(tok, k, "WHERE")) break;
-        if (sql::Unquote(tok[k]) == column && tok[k + 1].text == "=") return true;
+      bool assigns = false;
+      size_t where = sql::FindWords(tok, "WHERE", set);
+      for (size_t k = set + 1; k + 1 < tok.size() && k < where; ++k) {
+        assigns |= sql::Unquote(tok[k]) == column && tok[k + 1].text == "=";
+      }
+      if (!assigns) continue;
+      if (where == std::string_view::npos) return true;
+      // WHERE [(] column IS NULL [)] [;]
+      size_t k = where + 1;
+      while (k < tok.size() && tok[k].text == "(") ++k;
+      if (k < tok.size() && sql::Unquote(tok[k]) == column && sql::MatchWords(tok, k + 1, "IS NULL")) {
+        k += 3;
+        while (k < tok.size() && (tok[k].text == ")" || tok[k].text == ";")) ++k;
+        if (k == tok.size()) return true;
       }
     }
     return false;

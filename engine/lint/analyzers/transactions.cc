@@ -26,18 +26,29 @@ class Transactions final : public Analyzer {
  public:
   std::string_view Name() const override { return "integrity"; }
 
+  // One finding per file, on the first such statement, naming all of them: files that
+  // wrap themselves in BEGIN ... COMMIT are common and one note says it all.
   void Analyze(const Pass& pass, Reporter& out) const override {
     if (!pass.in_transaction) return;
+    std::string names;
+    size_t first = 0;
+    int n = 0;
     for (size_t i = 0; i < pass.statements.size(); ++i) {
       std::string tx = TxStatement(pass.Tokens(i));
       if (tx.empty()) continue;
-      out.Report({"SB108",
-                  i,
-                  "Statement " + Quote(tx) +
-                      " controls the transaction this file already runs in: remove it, or add "
-                      "\"-- atlas:txmode none\" to the file header",
-                  {}});
+      if (n++ == 0) first = i;
+      if (n <= 4) {
+        names += (names.empty() ? "" : ", ") + Quote(tx) + " (L" +
+                 std::to_string(pass.statements[i].line) + ")";
+      }
     }
+    if (n == 0) return;
+    out.Report({"SB108", first,
+                std::string(n == 1 ? "Statement " : "Statements ") + names +
+                    (n == 1 ? " controls" : " control") +
+                    " the transaction this file already runs in: remove them, or add "
+                    "\"-- atlas:txmode none\" to the file header",
+                {}});
   }
 };
 
