@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "config/server_config.h"
 
 namespace schemabot::forge {
 
@@ -295,8 +296,10 @@ struct GitHubOptions {
   // Token mode: a PAT or other token sent as "Authorization: Bearer".
   std::string token;
   // App mode (used when app_id is set): the App's id, its PEM private key, and the
-  // installation to act as. Installation tokens are cached and refreshed 5 minutes
-  // before they expire.
+  // installation to act as — 0 (the default) finds each repository's installation
+  // (GET /repos/{o}/{r}/installation, cached), so one Forge serves every installation.
+  // Installation tokens are cached per installation and refreshed 5 minutes before
+  // they expire.
   std::string app_id;
   std::string private_key_pem;
   int64_t installation_id = 0;
@@ -349,5 +352,15 @@ std::unique_ptr<Forge> NewRetryingForge(std::unique_ptr<Forge> inner, RetryOptio
 // with underscores, e.g. "not_found") and, after each call that saw rate-limit headers,
 // the gauge schemabot_forge_rate_limit_remaining{forge}. Takes ownership of `inner`.
 std::unique_ptr<Forge> NewMetricsForge(std::unique_ptr<Forge> inner);
+
+// ---- From the server config -------------------------------------------------------
+
+// The GitHub forge of the server config's `github` section — a token, or an App
+// (app_id + private_key_file, read here; installations found per repository) — wrapped
+// as NewMetricsForge(NewRetryingForge(client)). kInvalidArgument for an unreadable key or
+// a section with neither a token nor an App.
+Result<std::unique_ptr<Forge>> BuildGitHubForge(const config::GitHubConfig& config);
+// The GitLab forge of the `gitlab` section (url + token), decorated the same way.
+Result<std::unique_ptr<Forge>> BuildGitLabForge(const config::GitLabConfig& config);
 
 }  // namespace schemabot::forge

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include "tests/sim/forge_sim.h"
+
 namespace schemabot::forge {
 namespace {
 
@@ -63,6 +68,36 @@ TEST(ForgeTest, SplitCommentKeepsCodeBlocksWhole) {
   auto cut = SplitComment(std::string(1000, 'x'), 100);
   ASSERT_EQ(cut.size(), 10u);
   for (const auto& p : cut) EXPECT_EQ(p.size(), 100u);
+}
+
+TEST(ForgeTest, BuildFromConfig) {
+  config::GitHubConfig gh;
+  EXPECT_EQ(BuildGitHubForge(gh).error().code, ErrorCode::kInvalidArgument);
+  gh.token = "t";
+  auto pat = BuildGitHubForge(gh);
+  ASSERT_TRUE(pat) << pat.error().message;
+  EXPECT_EQ((*pat)->name(), "github");
+  EXPECT_FALSE((*pat)->capabilities().check_runs);
+
+  gh.app_id = 12;
+  gh.private_key_file = "/nonexistent/key.pem";
+  EXPECT_EQ(BuildGitHubForge(gh).error().code, ErrorCode::kInvalidArgument);
+  std::string path =
+      std::filesystem::temp_directory_path() / ("app-key-" + std::to_string(getpid()) + ".pem");
+  std::ofstream(path) << sim::GenerateRsaKeyPair().private_pem;
+  gh.private_key_file = path;
+  auto app = BuildGitHubForge(gh);
+  ASSERT_TRUE(app) << app.error().message;
+  EXPECT_TRUE((*app)->capabilities().check_runs);
+  std::filesystem::remove(path);
+
+  config::GitLabConfig gl;
+  gl.url = "https://gitlab.example.com";
+  EXPECT_FALSE(BuildGitLabForge(gl));
+  gl.token = "x";
+  auto g = BuildGitLabForge(gl);
+  ASSERT_TRUE(g);
+  EXPECT_EQ((*g)->name(), "gitlab");
 }
 
 }  // namespace

@@ -15,7 +15,8 @@
 //     / 20 (GitLab), max 100.
 //   - Rate-limit headers on every API answer (x-ratelimit-*, RateLimit-*).
 //   - GitHub Apps: POST /app/installations/{id}/access_tokens verifies the RS256 JWT with
-//     the app's public key (iss, iat, exp <= 10 min) and issues a token with a TTL.
+//     the app's public key (iss, iat, exp <= 10 min) and issues a token with a TTL;
+//     GET /repos/{o}/{r}/installation (JWT) answers the configured installation id.
 //   - Git over real smart HTTP at clone_url(repo): `git http-backend` as a CGI, requiring
 //     Basic auth `x-access-token:<token>` (GitHub tokens) or `oauth2:<token>` (GitLab).
 //   - Faults: the next N matching requests answer with a status (500, 403 secondary rate
@@ -196,6 +197,8 @@ class ForgeSim {
   // sim_github.cc
   void GitHub(const httplib::Request& req, httplib::Response& res, bool app_token);
   void GitHubApp(const httplib::Request& req, httplib::Response& res);
+  // Verifies the App JWT of `req`; on failure writes the 401 to `res` and returns false.
+  bool AppJwtOk(const httplib::Request& req, httplib::Response& res);
   void GitHubRepo(Repo& repo, const std::string& rest, const httplib::Request& req,
                   httplib::Response& res, bool app_token);
   // sim_gitlab.cc

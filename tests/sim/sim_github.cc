@@ -125,33 +125,46 @@ RsaKeyPair SelfSignedLocalhostCert() {
   return out;
 }
 
-void ForgeSim::GitHubApp(const httplib::Request& req, httplib::Response& res) {
-  std::smatch m;
-  if (req.method != "POST" || !Match(req.path, R"(/app/installations/(\d+)/access_tokens)", m)) {
-    return Fail(res, 404, "Not Found");
-  }
+bool ForgeSim::AppJwtOk(const httplib::Request& req, httplib::Response& res) {
   std::string authz = req.get_header_value("Authorization");
   if (authz.rfind("Bearer ", 0) != 0 || options_.app_public_key_pem.empty()) {
-    return Fail(res, 401, "A JSON web token could not be decoded");
+    Fail(res, 401, "A JSON web token could not be decoded");
+    return false;
   }
   auto claims = VerifyJwt(authz.substr(7), options_.app_public_key_pem);
-  if (!claims)
-    return Fail(res, 401, "A JSON web token could not be decoded: " + claims.error().message);
+  if (!claims) {
+    Fail(res, 401, "A JSON web token could not be decoded: " + claims.error().message);
+    return false;
+  }
   int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
   const Json& c = *claims;
   if (!c.contains("iat") || !c.contains("exp") || !c["iat"].is_number() || !c["exp"].is_number()) {
-    return Fail(res, 401, "'iat' and 'exp' are required");
+    Fail(res, 401, "'iat' and 'exp' are required");
+    return false;
   }
   int64_t iat = c["iat"].get<int64_t>(), exp = c["exp"].get<int64_t>();
   if (exp <= now || iat > now + 60 || exp - iat > 660) {
-    return Fail(res, 401, "'Expiration time' claim ('exp') is too far in the future or expired");
+    Fail(res, 401, "'Expiration time' claim ('exp') is too far in the future or expired");
+    return false;
   }
   std::string iss = c.contains("iss")
                         ? (c["iss"].is_string() ? c["iss"].get<std::string>() : c["iss"].dump())
                         : "";
-  if (iss != options_.app_id) return Fail(res, 401, "Integration not found");
+  if (iss != options_.app_id) {
+    Fail(res, 401, "Integration not found");
+    return false;
+  }
+  return true;
+}
+
+void ForgeSim::GitHubApp(const httplib::Request& req, httplib::Response& res) {
+  std::smatch m;
+  if (req.method != "POST" || !Match(req.path, R"(/app/installations/(\d+)/access_tokens)", m)) {
+    return Fail(res, 404, "Not Found");
+  }
+  if (!AppJwtOk(req, res)) return;
   if (std::stoll(m[1]) != options_.installation_id) return Fail(res, 404, "Not Found");
   auto expires = std::chrono::system_clock::now() + options_.token_ttl;
   std::string token;

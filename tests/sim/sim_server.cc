@@ -256,6 +256,13 @@ void ForgeSim::Route(const httplib::Request& req, httplib::Response& res) {
   }
   if (req.path.rfind("/api/v4/", 0) == 0) return GitLab(req, res);
   if (req.path.rfind("/app/", 0) == 0) return GitHubApp(req, res);
+  if (req.path.size() > 13 && req.path.rfind("/repos/", 0) == 0 &&
+      req.path.substr(req.path.size() - 13) == "/installation") {
+    if (!AppJwtOk(req, res)) return;
+    std::lock_guard lock(mu_);
+    if (!FindRepo(req.path.substr(7, req.path.size() - 20))) return Fail(res, 404, "Not Found");
+    return Reply(res, 200, Json{{"id", options_.installation_id}, {"app_id", options_.app_id}});
+  }
   bool app_token = false;
   if (!GitHubAuthorized(req.get_header_value("Authorization"), &app_token)) {
     return Fail(res, 401, "Bad credentials");

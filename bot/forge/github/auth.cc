@@ -51,42 +51,71 @@ Auth::Auth(const GitHubOptions& options, HttpClient* http, Clock now)
       http_(http),
       now_(std::move(now)) {}
 
-Result<std::string> Auth::Authorization() {
+Result<std::string> Auth::Authorization(const std::string& repo) {
   if (!app_mode()) return "Bearer " + token_;
   std::lock_guard lock(mu_);
-  if (install_token_.empty() || now_() + std::chrono::minutes(5) >= expires_) {
-    SB_TRY(Refresh());
+  SB_TRY_ASSIGN(int64_t installation, InstallationFor(repo));
+  auto it = tokens_.find(installation);
+  if (it == tokens_.end() || now_() + std::chrono::minutes(5) >= it->second.expires) {
+    SB_TRY_ASSIGN(Token t, Fetch(installation));
+    it = tokens_.insert_or_assign(installation, std::move(t)).first;
   }
-  return "Bearer " + install_token_;
+  return "Bearer " + it->second.value;
 }
 
 void Auth::Invalidate() {
   std::lock_guard lock(mu_);
-  install_token_.clear();
+  tokens_.clear();
 }
 
-Result<void> Auth::Refresh() {
-  auto now = now_();
-  SB_TRY_ASSIGN(std::string jwt, MakeGitHubAppJwt(app_id_, key_pem_, now));
+namespace {
+HttpRequest AppRequest(std::string method, std::string target, const std::string& jwt) {
   HttpRequest req;
-  req.method = "POST";
-  req.target = "/app/installations/" + std::to_string(installation_id_) + "/access_tokens";
+  req.method = std::move(method);
+  req.target = std::move(target);
   req.headers = {{"Accept", "application/vnd.github+json"},
                  {"X-GitHub-Api-Version", "2022-11-28"},
                  {"Authorization", "Bearer " + jwt}};
+  return req;
+}
+int64_t Epoch(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+}  // namespace
+
+Result<int64_t> Auth::InstallationFor(const std::string& repo) {
+  if (installation_id_ > 0) return installation_id_;
+  if (auto it = installations_.find(repo); it != installations_.end()) return it->second;
+  auto now = now_();
+  SB_TRY_ASSIGN(std::string jwt, MakeGitHubAppJwt(app_id_, key_pem_, now));
+  HttpRequest req = AppRequest("GET", "/repos/" + UrlEncodePath(repo) + "/installation", jwt);
+  std::string what = "github: installation of app " + app_id_ + " on \"" + repo + "\"";
+  SB_TRY_ASSIGN(HttpResponse res, http_->Send(req));
+  if (res.status != 200) return ResponseError("github", req, res, Epoch(now)).Wrap(what);
+  SB_TRY_ASSIGN(Json j, ParseJson(res.body, what));
+  int64_t id = JInt(j, "id");
+  if (id <= 0) return Internal(what + ": reply has no id");
+  installations_[repo] = id;
+  return id;
+}
+
+Result<Auth::Token> Auth::Fetch(int64_t installation) {
+  auto now = now_();
+  SB_TRY_ASSIGN(std::string jwt, MakeGitHubAppJwt(app_id_, key_pem_, now));
+  HttpRequest req = AppRequest(
+      "POST", "/app/installations/" + std::to_string(installation) + "/access_tokens", jwt);
   std::string what = "github: installation token for app " + app_id_;
   SB_TRY_ASSIGN(HttpResponse res, http_->Send(req));
-  int64_t epoch = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   if (res.status != 201 && res.status != 200) {
-    return ResponseError("github", req, res, epoch).Wrap(what);
+    return ResponseError("github", req, res, Epoch(now)).Wrap(what);
   }
   SB_TRY_ASSIGN(Json j, ParseJson(res.body, what));
-  std::string token = JStr(j, "token");
-  if (token.empty()) return Internal(what + ": reply has no token");
+  Token t;
+  t.value = JStr(j, "token");
+  if (t.value.empty()) return Internal(what + ": reply has no token");
   auto exp = ParseIsoTime(JStr(j, "expires_at"));
-  install_token_ = token;
-  expires_ = exp ? *exp : now + std::chrono::minutes(55);
-  return Ok();
+  t.expires = exp ? *exp : now + std::chrono::minutes(55);
+  return t;
 }
 
 }  // namespace github

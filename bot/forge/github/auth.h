@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 
@@ -21,14 +22,20 @@ class Auth {
   Auth(const GitHubOptions& options, HttpClient* http, Clock now);
 
   bool app_mode() const { return !app_id_.empty(); }
-  // The value of the Authorization header for API calls: "Bearer <token>". In App mode
-  // this may exchange a fresh JWT for an installation token (one HTTP call).
-  Result<std::string> Authorization();
-  // Forgets the cached installation token (after a 401).
+  // The value of the Authorization header for API calls on `repo`: "Bearer <token>". In
+  // App mode this may look up the repository's installation (when no installation id was
+  // configured) and exchange a fresh JWT for its token (one HTTP call each, cached).
+  Result<std::string> Authorization(const std::string& repo);
+  // Forgets the cached installation tokens (after a 401).
   void Invalidate();
 
  private:
-  Result<void> Refresh();
+  struct Token {
+    std::string value;
+    std::chrono::system_clock::time_point expires{};
+  };
+  Result<int64_t> InstallationFor(const std::string& repo);  // mu_ held
+  Result<Token> Fetch(int64_t installation);                 // mu_ held
 
   std::string token_;
   std::string app_id_;
@@ -37,8 +44,8 @@ class Auth {
   HttpClient* http_;
   Clock now_;
   std::mutex mu_;
-  std::string install_token_;
-  std::chrono::system_clock::time_point expires_{};
+  std::map<int64_t, Token> tokens_;               // installation -> token
+  std::map<std::string, int64_t> installations_;  // repo -> installation
 };
 
 }  // namespace schemabot::forge::github

@@ -363,6 +363,16 @@ class GitHubForge final : public Forge {
     return [] { return std::chrono::system_clock::now(); };
   }
 
+  // "owner/name" of a "/repos/owner/name/..." target (for the App's installation).
+  static std::string RepoOf(const std::string& target) {
+    size_t p = target.find("/repos/");
+    if (p == std::string::npos) return "";
+    size_t a = target.find('/', p + 7);
+    if (a == std::string::npos) return "";
+    size_t b = target.find_first_of("/?", a + 1);
+    return target.substr(p + 7, b == std::string::npos ? b : b - p - 7);
+  }
+
   static std::string Repo(const std::string& full_name) {
     return "/repos/" + UrlEncodePath(full_name);
   }
@@ -402,7 +412,7 @@ class GitHubForge final : public Forge {
   // App mode drops the cached installation token and tries once more.
   Result<HttpResponse> Send(HttpRequest req, std::string accept = "application/vnd.github+json") {
     for (int attempt = 0;; ++attempt) {
-      SB_TRY_ASSIGN(std::string authz, auth_.Authorization());
+      SB_TRY_ASSIGN(std::string authz, auth_.Authorization(RepoOf(req.target)));
       HttpRequest r = req;
       r.headers = {
           {"Accept", accept}, {"X-GitHub-Api-Version", "2022-11-28"}, {"Authorization", authz}};
@@ -467,9 +477,6 @@ Result<std::unique_ptr<Forge>> NewGitHubForge(const GitHubOptions& options) {
     // Fail at start-up, not on the first webhook, when the key is unusable.
     SB_TRY(MakeGitHubAppJwt(options.app_id, options.private_key_pem,
                             std::chrono::system_clock::now()));
-    if (options.installation_id <= 0) {
-      return InvalidArgument("github: app mode needs an installation id");
-    }
   }
   return std::unique_ptr<Forge>(new GitHubForge(std::move(http), options));
 }

@@ -278,6 +278,21 @@ TEST_F(GitHubTest, AppJwtIsVerifiedAndTokensRefreshBeforeExpiry) {
   EXPECT_FALSE(NewGitHubForge({.app_id = "1", .private_key_pem = "junk", .installation_id = 1}));
 }
 
+TEST_F(GitHubTest, AppFindsEachRepositorysInstallation) {
+  sim::RsaKeyPair keys = sim::GenerateRsaKeyPair();
+  ForgeSim::Options o;
+  o.app_id = "4242";
+  o.app_public_key_pem = keys.public_pem;
+  o.installation_id = 31;
+  Boot(o);
+  auto app = Client({.app_id = "4242", .private_key_pem = keys.private_pem});  // no installation id
+  ASSERT_TRUE(app->GetFile("acme/app", "README.md", "main"));
+  ASSERT_TRUE(app->GetFile("acme/app", "README.md", "main"));
+  EXPECT_EQ(sim_->RequestCount("GET /repos/acme/app/installation"), 1);  // cached
+  EXPECT_EQ(sim_->TokensIssued(), 1);
+  EXPECT_EQ(app->GetFile("acme/none", "README.md", "main").error().code, ErrorCode::kNotFound);
+}
+
 TEST_F(GitHubTest, ExpiredInstallationTokenIsRefreshed) {
   sim::RsaKeyPair keys = sim::GenerateRsaKeyPair();
   ForgeSim::Options o;
