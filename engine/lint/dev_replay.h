@@ -20,6 +20,9 @@ struct ReplayStats {
   int base_files = 0;
   int from_snapshot = 0;  // base files restored from a snapshot instead of replayed
   bool saved = false;     // the state after the base was saved as a new snapshot
+  double lease_ms = 0;    // Acquire (clone from the snapshot unless prepared in background)
+  double base_ms = 0;     // replaying the uncached base files
+  double snapshot_ms = 0; // saving the new snapshot
 };
 
 // Leases a database from `pool` (kept until the replayer is destroyed), restores the

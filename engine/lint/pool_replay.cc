@@ -2,6 +2,8 @@
 // the snapshot of its longest cached prefix and only the rest is replayed; the state after
 // the base is saved for the next lint. Keys are atlas.sum's cumulative line hashes, so a
 // prefix of one directory's history is recognised in every later lint of it.
+#include <chrono>
+
 #include "engine/lint/dev_replay.h"
 #include "engine/sum/sum.h"
 
@@ -20,18 +22,28 @@ class PoolReplayer final : public Replayer {
     std::vector<std::string> keys;
     for (const auto& e : sums.entries) keys.push_back(e.hash);
     int cached = keys.empty() ? -1 : pool_.FindSnapshot(keys);
+    using Clock = std::chrono::steady_clock;
+    auto ms = [](Clock::time_point t) {
+      return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+    };
+    auto t0 = Clock::now();
     SB_TRY_ASSIGN(lease_, pool_.Acquire(cached >= 0 ? keys[cached] : ""));
+    if (stats_) stats_->lease_ms = ms(t0);
     inner_ = NewDriverReplayer(lease_->driver(), dialect_, format_);
     std::vector<dir::Migration> rest(base.begin() + (cached + 1), base.end());
     if (stats_) {
       stats_->base_files = static_cast<int>(base.size());
       stats_->from_snapshot = cached + 1;
     }
+    auto t1 = Clock::now();
     SB_TRY(inner_->ReplayBase(rest));
+    if (stats_) stats_->base_ms = ms(t1);
+    auto t2 = Clock::now();
     if (!rest.empty() && !keys.empty()) {
       // A failure to save only costs the next lint time; the lint goes on.
       if (auto saved = lease_->SaveSnapshot(keys.back()); saved && stats_) stats_->saved = true;
     }
+    if (stats_) stats_->snapshot_ms = ms(t2);
     return Ok();
   }
 
