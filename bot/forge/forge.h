@@ -282,6 +282,16 @@ std::string SummaryMarker(const std::string& dir);
 // non-empty input. `limit` below 64 is treated as 64.
 std::vector<std::string> SplitComment(const std::string& markdown, size_t limit);
 
+// Keeps one living comment per `marker` on pull request `number`: lists all comments
+// (every page), updates the one containing `marker` when its body differs (no call when
+// equal), or creates it. The stored body is `body` + "\n" + marker. A body over the
+// host's limit is split with SplitComment; part N > 1 carries the marker with " part=N"
+// before "-->" and is upserted the same way, and parts a longer earlier report left
+// behind are edited to say they are no longer used. Returns the first part's comment.
+// Errors: those of the forge calls (the listing's first).
+Result<Comment> UpsertMarkedComment(Forge& forge, const std::string& repo, int64_t number,
+                                    const std::string& marker, const std::string& body);
+
 // ---- Implementations --------------------------------------------------------------
 
 // HTTP settings shared by both clients.

@@ -107,6 +107,38 @@ TEST_F(GitHubTest, MarkerCommentFoundOnPageThreeAndUpdatedInPlace) {
   EXPECT_EQ(FindCommentWithMarker(*all, SummaryMarker("other")), nullptr);
 }
 
+TEST_F(GitHubTest, UpsertKeepsOneLivingCommentAndSplitsLongReports) {
+  int64_t n = OpenPr({{"migrations/2.sql", "SELECT 2;\n"}});
+  for (int i = 0; i < 70; ++i) sim_->AddComment("acme/app", n, "chatter");
+  auto f = Client();
+  std::string marker = SummaryMarker("migrations");
+  ASSERT_TRUE(UpsertMarkedComment(*f, "acme/app", n, marker, "2 errors"));
+  ASSERT_TRUE(UpsertMarkedComment(*f, "acme/app", n, marker, "no issues"));
+  int posts = sim_->RequestCount("POST /repos/acme/app/issues/1/comments");
+  ASSERT_TRUE(UpsertMarkedComment(*f, "acme/app", n, marker, "no issues"));  // unchanged: no write
+  EXPECT_EQ(sim_->RequestCount("POST /repos/acme/app/issues/1/comments"), posts);
+  EXPECT_EQ(sim_->RequestCount("PATCH /repos/acme/app/issues/comments/"), 1);
+  auto comments = sim_->Comments("acme/app", n);
+  ASSERT_EQ(comments.size(), 71u);
+  EXPECT_EQ(comments.back().body, "no issues\n" + marker);
+
+  // A report over 65 536 characters: split into parts, each under the limit, fences intact.
+  std::string big = "```sql\n";
+  for (int i = 0; i < 9000; ++i) big += "SELECT " + std::to_string(i) + ";\n";
+  big += "```\n";
+  ASSERT_TRUE(UpsertMarkedComment(*f, "acme/app", n, marker, big));
+  comments = sim_->Comments("acme/app", n);
+  ASSERT_EQ(comments.size(), 72u);  // the summary plus one more part
+  for (const auto& c : comments) EXPECT_LE(c.body.size(), 65536u);
+  EXPECT_NE(comments.back().body.find("<!-- schemabot:lint dir=migrations part=2 -->"),
+            std::string::npos);
+  // Short again: part 2 is retired, not left with stale findings.
+  ASSERT_TRUE(UpsertMarkedComment(*f, "acme/app", n, marker, "no issues"));
+  comments = sim_->Comments("acme/app", n);
+  EXPECT_EQ(comments[70].body, "no issues\n" + marker);
+  EXPECT_EQ(comments.back().body.find("SELECT"), std::string::npos);
+}
+
 TEST_F(GitHubTest, CommentLimitIsConflict) {
   int64_t n = OpenPr({{"migrations/2.sql", "SELECT 2;\n"}});
   auto f = Client();
