@@ -119,6 +119,7 @@ int Bench(const char* label, const devdb::Url& admin_url, const std::vector<dir:
   po.size = 2;
   po.name = "sbbench_full";
   po.limits.statement_timeout = std::chrono::seconds(120);
+  po.warm_up = lint::WarmUpForReplay;
   auto pool = devdb::Pool::Open(po);
   if (!pool) {
     std::printf("%s: %s\n", label, pool.error().message.c_str());

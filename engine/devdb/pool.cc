@@ -37,7 +37,8 @@ enum class SlotState { kReady, kLeased, kDirty, kResetting };
 
 struct Slot {
   SlotState state = SlotState::kDirty;
-  std::string content;  // snapshot key the database holds ("" = empty)
+  std::string content;           // snapshot key the database holds ("" = empty)
+  std::unique_ptr<Driver> conn;  // pre-opened (and warmed) lint connection, if any
 };
 
 using SnapshotPtr = std::shared_ptr<const SnapshotData>;
@@ -89,6 +90,7 @@ class PoolImpl final : public Pool {
     }
     cv_.notify_all();
     if (worker_.joinable()) worker_.join();
+    for (auto& s : slots_) s.conn.reset();
     std::lock_guard<std::mutex> a(admin_mu_);
     for (auto& s : lru_) backend_->Drop(*s);
     backend_->Teardown(o_.size);
@@ -146,11 +148,20 @@ class PoolImpl final : public Pool {
       cv_.notify_all();
       return std::move(e).Wrap("leasing a dev-database on " + o_.admin_url.Redacted());
     };
+    std::unique_ptr<Driver> ready;
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      ready = std::move(slots_[slot].conn);
+    }
     if (need_reset) {
+      ready.reset();
       std::lock_guard<std::mutex> a(admin_mu_);
       if (auto r = backend_->ResetSlot(slot, snap.get()); !r) return fail(std::move(r).error());
     }
-    auto conn = backend_->ConnectSlot(slot);
+    // The pre-opened connection may have idled out (MySQL wait_timeout).
+    if (ready && !ready->Ping()) ready.reset();
+    Result<std::unique_ptr<Driver>> conn =
+        ready ? Result<std::unique_ptr<Driver>>(std::move(ready)) : backend_->ConnectSlot(slot);
     if (!conn) return fail(std::move(conn).error());
     {
       std::lock_guard<std::mutex> lk(mu_);
@@ -265,14 +276,23 @@ class PoolImpl final : public Pool {
       if (slots_[slot].state != SlotState::kDirty || !healthy_) return;
       slots_[slot].state = SlotState::kResetting;
       if (!lru_.empty()) target = lru_.front();
+      slots_[slot].conn.reset();
     }
     Result<void> r = [&] {
       std::lock_guard<std::mutex> a(admin_mu_);
       return backend_->ResetSlot(slot, target.get());
     }();
+    std::unique_ptr<Driver> conn;
+    if (r && o_.prepare_in_background) {
+      if (auto c = backend_->ConnectSlot(slot)) {
+        conn = std::move(*c);
+        if (o_.warm_up) o_.warm_up(*conn);
+      }
+    }
     {
       std::lock_guard<std::mutex> lk(mu_);
       if (r) {
+        slots_[slot].conn = std::move(conn);
         slots_[slot].state = SlotState::kReady;
         slots_[slot].content = target ? target->key : "";
       } else {

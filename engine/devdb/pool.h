@@ -45,6 +45,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -73,6 +74,10 @@ struct PoolOptions {
   size_t max_snapshots = 16;
   uint64_t max_snapshot_bytes = uint64_t{4} << 30;
   bool prepare_in_background = true;
+  // Run by the background worker on a slot's freshly opened lint connection, which the
+  // next Acquire of that slot then hands out (e.g. an inspection, so that its prepared
+  // catalog queries are planned off the hot path). Must not change the database.
+  std::function<void(Driver&)> warm_up;
   std::chrono::milliseconds health_interval{1000};
 };
 

@@ -248,6 +248,8 @@ bool FileReplay::failed() const {
   return false;
 }
 
+void WarmUpForReplay(devdb::Driver& driver) { (void)schema::Inspect(driver); }
+
 std::vector<std::string> PrefixKeys(const std::vector<dir::Migration>& base) {
   std::vector<std::string> keys;
   Sha256Hasher h;

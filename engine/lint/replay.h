@@ -94,6 +94,10 @@ struct ReplayResult {
   double lease_ms = 0, base_ms = 0, snapshot_ms = 0, new_ms = 0, inspect_ms = 0;
 };
 
+// For devdb::PoolOptions::warm_up of pools that Replay uses: inspects once, so that the
+// connection's prepared catalog queries are planned before a lint needs them.
+void WarmUpForReplay(devdb::Driver& driver);
+
 // The snapshot keys of a base prefix: keys[i] covers files 0..i.
 std::vector<std::string> PrefixKeys(const std::vector<dir::Migration>& base);
 

@@ -43,6 +43,7 @@ devdb::PoolOptions PoolFor(const devdb::Url& admin) {
   o.size = 2;
   o.name = devdb::testing::UniqueName("sbreplay");
   o.limits.statement_timeout = std::chrono::seconds(60);
+  o.warm_up = lint::WarmUpForReplay;
   return o;
 }
 
