@@ -564,8 +564,8 @@ TEST(AnalyzerExtra, PartialBackfillStillWarnsMF104) {
 }
 
 TEST(AnalyzerExtra, SB108OncePerFile) {
-  auto out = testing::LintFiles(sql::Dialect::kPostgres,
-                                {{"1_a.sql", "BEGIN;\nCREATE TABLE x (id int);\nCOMMIT;\n"}}, false);
+  auto out = testing::LintFiles(
+      sql::Dialect::kPostgres, {{"1_a.sql", "BEGIN;\nCREATE TABLE x (id int);\nCOMMIT;\n"}}, false);
   ASSERT_TRUE(out);
   EXPECT_EQ(out->codes.count("SB108"), 1u);
 }

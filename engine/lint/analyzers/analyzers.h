@@ -27,5 +27,9 @@ const schema::Table* FindTable(const schema::Realm* realm, std::string_view sche
 // A validated CHECK that says `column IS NOT NULL` (it guarantees no NULLs, and lets
 // PostgreSQL 12+ skip the SET NOT NULL scan).
 bool HasNotNullCheck(const schema::Table& table, std::string_view column);
+// For an AddColumn change on a table that existed before the file: the new column when it
+// is NOT NULL with no default, no identity and no generation expression, else nullptr.
+const schema::Column* AddedNotNullWithoutDefault(const Pass& pass, const StatementChange& sc,
+                                                 const schema::Change& c);
 
 }  // namespace schemabot::lint

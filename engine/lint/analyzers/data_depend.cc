@@ -93,13 +93,8 @@ class DataDepend final : public Analyzer {
 
   static void NotNullColumn(const Pass& pass, const StatementChange& sc, const schema::Change& c,
                             Reporter& out) {
-    if (pass.TableCreated(c.schema, c.table)) return;
-    const auto* t = FindTable(sc.after, c.schema, c.table);
-    const auto* col = t ? t->FindColumn(c.name) : nullptr;
-    if (!col || col->nullable || col->default_value || !col->identity.empty() ||
-        !col->generated.empty()) {
-      return;
-    }
+    const schema::Column* col = AddedNotNullWithoutDefault(pass, sc, c);
+    if (!col) return;
     out.Report({"MF103",
                 sc.index,
                 "Adding a non-nullable " + Quote(col->type) + " column " + Quote(c.name) +
@@ -149,7 +144,8 @@ class DataDepend final : public Analyzer {
       // WHERE [(] column IS NULL [)] [;]
       size_t k = where + 1;
       while (k < tok.size() && tok[k].text == "(") ++k;
-      if (k < tok.size() && sql::Unquote(tok[k]) == column && sql::MatchWords(tok, k + 1, "IS NULL")) {
+      if (k < tok.size() && sql::Unquote(tok[k]) == column &&
+          sql::MatchWords(tok, k + 1, "IS NULL")) {
         k += 3;
         while (k < tok.size() && (tok[k].text == ")" || tok[k].text == ";")) ++k;
         if (k == tok.size()) return true;

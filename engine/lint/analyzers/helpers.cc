@@ -26,4 +26,16 @@ bool HasNotNullCheck(const schema::Table& t, std::string_view column) {
   return false;
 }
 
+const schema::Column* AddedNotNullWithoutDefault(const Pass& pass, const StatementChange& sc,
+                                                 const schema::Change& c) {
+  if (pass.TableCreated(c.schema, c.table)) return nullptr;
+  const auto* t = FindTable(sc.after, c.schema, c.table);
+  const auto* col = t ? t->FindColumn(c.name) : nullptr;
+  if (!col || col->nullable || col->default_value || !col->identity.empty() ||
+      !col->generated.empty()) {
+    return nullptr;
+  }
+  return col;
+}
+
 }  // namespace schemabot::lint

@@ -94,13 +94,8 @@ class MySQL final : public Analyzer {
  private:
   static void NotNull(const Pass& pass, const StatementChange& sc, const schema::Change& c,
                       bool mariadb, Reporter& out) {
-    if (pass.TableCreated(c.schema, c.table)) return;
-    const auto* t = FindTable(sc.after, c.schema, c.table);
-    const auto* col = t ? t->FindColumn(c.name) : nullptr;
-    if (!col || col->nullable || col->default_value || !col->identity.empty() ||
-        !col->generated.empty()) {
-      return;
-    }
+    const schema::Column* col = AddedNotNullWithoutDefault(pass, sc, c);
+    if (!col) return;
     std::string value = ImplicitValue(*col, mariadb);
     if (value.empty()) {
       out.Report({"MF103",

@@ -43,7 +43,8 @@ class Transactions final : public Analyzer {
       }
     }
     if (n == 0) return;
-    out.Report({"SB108", first,
+    out.Report({"SB108",
+                first,
                 std::string(n == 1 ? "Statement " : "Statements ") + names +
                     (n == 1 ? " controls" : " control") +
                     " the transaction this file already runs in: remove them, or add "
