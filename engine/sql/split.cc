@@ -86,6 +86,8 @@ struct Splitter {
   ScanOptions scan;
   Locator loc;
   std::vector<Statement>* out;
+  bool goose = false;
+  size_t atlas_shift = 0;  // bytes before the scanned text (a skipped BOM)
 
   void Add(const RawStatement& raw) {
     Statement st;
@@ -96,7 +98,7 @@ struct Splitter {
     st.line = p.line;
     st.column = p.column;
     st.end_offset = p.offset + raw.text.size();
-    st.atlas_pos = raw.atlas_pos;
+    st.atlas_pos = goose ? begin : raw.atlas_pos + atlas_shift;
     st.comments.reserve(raw.comments.size());
     for (auto c : raw.comments) st.comments.emplace_back(c);
     StatementDirectives(&st);
@@ -219,7 +221,7 @@ Result<SplitResult> Split(std::string_view sql, Dialect dialect, const SplitOpti
   ScanOptions scan = options.scan.value_or(ScanOptions::ForDialect(dialect));
   size_t skip = sql.starts_with(kBom) ? kBom.size() : 0;
   std::string_view body = sql.substr(skip);
-  Splitter sp{sql, scan, Locator(sql, options.base), &result.statements};
+  Splitter sp{sql, scan, Locator(sql, options.base), &result.statements, options.goose, skip};
 
   auto fail = [&](const ScanFailure& f, size_t from) -> Error {
     SplitError e = MakeError(f, sql, from, options.base);

@@ -117,6 +117,7 @@ TEST(Split, PositionsCrlfAndBom) {
   EXPECT_EQ(r->statements[0].text, "SELECT 1;");
   EXPECT_EQ(r->statements[0].offset, 3u);
   EXPECT_EQ(r->statements[0].column, 4);
+  EXPECT_EQ(r->statements[0].atlas_pos, 3u);  // Atlas counts the BOM's bytes
   EXPECT_EQ(r->statements[1].line, 2);
 }
 

@@ -108,8 +108,10 @@ struct Statement {
   int line = 1;       // position of text's first byte (see the header comment)
   int column = 1;
   size_t end_offset = 0;  // file offset one past text's last byte
-  // Atlas's Stmt.Pos: the offset counted within the scanned text, which for a file that
-  // starts with `-- atlas:delimiter` skips that first line (Atlas's quirk). Lint JSON uses it.
+  // Atlas's Stmt.Pos: the offset within the text given to Split(), except that for a
+  // file starting with `-- atlas:delimiter` it does not count that first line (Atlas's
+  // quirk). Lint's Atlas-shaped JSON reports it. For goose sections (whose Pos Atlas counts
+  // in a rewritten text) it is simply the offset within the section.
   size_t atlas_pos = 0;
   // The comments directly before the statement (no blank line between), in order, each
   // with its delimiters; a -- or # comment keeps its trailing "\n".
