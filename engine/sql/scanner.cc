@@ -66,6 +66,8 @@ class Scanner {
     return true;
   }
 
+  // Atlas's stmt(): one loop whose cases mirror lex.go's switch one for one, in the same
+  // order (the order decides, e.g. delimiters before comments), hence its length.
   Step Stmt(RawStatement* out) {
     int depth = 0;
     size_t opening = 0;
