@@ -69,10 +69,10 @@ std::string SummaryMarker(std::string_view dir) {
   return "<!-- schemabot:lint dir=" + std::string(dir) + " -->";
 }
 
+// The anchor keeps the code's case, as Atlas's links do (…/analyzers#DS102); the docs
+// carry both spellings.
 std::string DocsLink(const RenderOptions& opts, std::string_view code) {
-  std::string anchor(code);
-  for (auto& c : anchor) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return opts.docs_base + "#" + anchor;
+  return opts.docs_base + "#" + std::string(code);
 }
 
 }  // namespace schemabot::report

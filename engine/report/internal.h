@@ -8,7 +8,7 @@
 
 namespace schemabot::report {
 
-// opts.docs_base + "#" + lower(code).
+// opts.docs_base + "#" + code.
 std::string DocsLink(const RenderOptions& opts, std::string_view code);
 
 // The version part of a migration file name: "20240101_x.sql" -> "20240101",

@@ -102,7 +102,7 @@ Result<Format> ParseFormat(std::string_view name);
 
 struct RenderOptions {
   // Base of the docs link for each code, e.g. "https://schemabot.dev/docs/lint-codes".
-  // The anchor is the lower-case code: <base>#ds102.
+  // The anchor is the code: <base>#DS102 (docs/lint-codes.md has #DS102 and #ds102).
   std::string docs_base = "docs/lint-codes.md";
   // Markdown: the directory this summary is for (used in the hidden marker and title).
   std::string dir;

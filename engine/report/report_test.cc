@@ -141,7 +141,7 @@ TEST(Render, MarkdownHasMarkerAnchorsAndSafeFences) {
   r.files[0].reports[0].diagnostics[0].pos = 0;
   std::string md = RenderMarkdown(r, {});
   EXPECT_EQ(md.rfind("<!-- schemabot:lint dir=migrations -->", 0), 0u);
-  EXPECT_NE(md.find("[DS102](docs/lint-codes.md#ds102)"), std::string::npos);
+  EXPECT_NE(md.find("[DS102](docs/lint-codes.md#DS102)"), std::string::npos);
   EXPECT_NE(md.find("`````sql"), std::string::npos) << md;
 }
 
