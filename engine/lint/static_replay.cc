@@ -257,7 +257,8 @@ void Interp::Constraint(schema::Table& t, size_t b, size_t e) {
       i = MatchParen(i) + 1;
     }
     if (Words(i, "REFERENCES")) {
-      auto [s, rt] = QualifiedName(i);
+      auto qn259 = QualifiedName(i);
+      std::string s = std::move(qn259.first), rt = std::move(qn259.second);
       fk.ref_schema = s;
       fk.ref_table = rt;
       if (i < e && t_[i].text == "(") fk.ref_columns = NameList(i);
@@ -288,7 +289,8 @@ bool IsConstraintStart(const Toks& t, size_t i) {
 
 void Interp::CreateTable(size_t i) {
   SkipIfExists(i);
-  auto [s, name] = QualifiedName(i);
+  auto qn290 = QualifiedName(i);
+  std::string s = std::move(qn290.first), name = std::move(qn290.second);
   if (name.empty()) return;
   auto* sc = FindSchema(s);
   if (!sc) {
@@ -317,7 +319,8 @@ void Interp::CreateIndex(size_t i, bool unique) {
   if (IsName(i) && !MatchWords(t_, i, "ON")) name = Name(t_[i++]);
   if (!Words(i, "ON")) return;
   Words(i, "ONLY");
-  auto [s, table] = QualifiedName(i);
+  auto qn319 = QualifiedName(i);
+  std::string s = std::move(qn319.first), table = std::move(qn319.second);
   auto* t = FindTable(s, table);
   if (!t) return;
   schema::Index ix{name.empty() ? table + "_idx" : name, unique, false, false, {}, {}, "", ""};
@@ -339,10 +342,12 @@ void Interp::CreateIndex(size_t i, bool unique) {
 void Interp::DropIndex(size_t i) {
   Words(i, "CONCURRENTLY");
   SkipIfExists(i);
-  auto [s, name] = QualifiedName(i);
+  auto qn341 = QualifiedName(i);
+  std::string s = std::move(qn341.first), name = std::move(qn341.second);
   schema::Table* t = nullptr;
   if (Words(i, "ON")) {
-    auto [ts, tn] = QualifiedName(i);
+    auto qn344 = QualifiedName(i);
+    std::string ts = std::move(qn344.first), tn = std::move(qn344.second);
     t = FindTable(ts, tn);
   } else {
     t = TableOfIndex(s, name);
@@ -354,7 +359,8 @@ void Interp::DropIndex(size_t i) {
 void Interp::AlterTable(size_t i) {
   SkipIfExists(i);
   Words(i, "ONLY");
-  auto [s, name] = QualifiedName(i);
+  auto qn356 = QualifiedName(i);
+  std::string s = std::move(qn356.first), name = std::move(qn356.second);
   schema::Table* t = FindTable(s, name);
   if (!t) return;
   for (auto [b, e] : Items(i, t_.size())) {
@@ -471,7 +477,8 @@ void Interp::Apply(std::string_view stmt) {
   } else if (Words(i, "DROP TABLE")) {
     SkipIfExists(i);
     while (i < t_.size() && IsName(i)) {
-      auto [s, n] = QualifiedName(i);
+      auto qn473 = QualifiedName(i);
+      std::string s = std::move(qn473.first), n = std::move(qn473.second);
       if (auto* sc = FindSchema(s))
         std::erase_if(sc->tables, [&](const auto& t) { return t.name == n; });
       if (i < t_.size() && t_[i].text == ",")
@@ -484,9 +491,11 @@ void Interp::Apply(std::string_view stmt) {
   } else if (Words(i, "RENAME TABLE")) {
     for (auto [b, e] : Items(i, t_.size())) {
       size_t k = b;
-      auto [s, from] = QualifiedName(k);
+      auto qn486 = QualifiedName(k);
+      std::string s = std::move(qn486.first), from = std::move(qn486.second);
       if (!Words(k, "TO")) continue;
-      auto [s2, to] = QualifiedName(k);
+      auto qn488 = QualifiedName(k);
+      std::string s2 = std::move(qn488.first), to = std::move(qn488.second);
       if (auto* t = FindTable(s, from)) t->name = to;
       if (auto* sc = FindSchema(s)) SortTables(*sc);
     }
@@ -498,7 +507,8 @@ void Interp::Apply(std::string_view stmt) {
     DropIndex(i);
   } else if (Words(i, "ALTER INDEX")) {
     SkipIfExists(i);
-    auto [s, n] = QualifiedName(i);
+    auto qn500 = QualifiedName(i);
+    std::string s = std::move(qn500.first), n = std::move(qn500.second);
     if (Words(i, "RENAME TO") && IsName(i)) {
       if (auto* t = TableOfIndex(s, n)) {
         for (auto& x : t->indexes) {
@@ -509,14 +519,16 @@ void Interp::Apply(std::string_view stmt) {
   } else if (Words(i, "CREATE VIEW") || Words(i, "CREATE OR REPLACE VIEW") ||
              Words(i, "CREATE MATERIALIZED VIEW")) {
     SkipIfExists(i);
-    auto [s, n] = QualifiedName(i);
+    auto qn511 = QualifiedName(i);
+    std::string s = std::move(qn511.first), n = std::move(qn511.second);
     if (auto* sc = FindSchema(s)) {
       std::erase_if(sc->views, [&](const auto& v) { return v.name == n; });
       sc->views.push_back({n, "", false});
     }
   } else if (Words(i, "DROP VIEW") || Words(i, "DROP MATERIALIZED VIEW")) {
     SkipIfExists(i);
-    auto [s, n] = QualifiedName(i);
+    auto qn518 = QualifiedName(i);
+    std::string s = std::move(qn518.first), n = std::move(qn518.second);
     if (auto* sc = FindSchema(s))
       std::erase_if(sc->views, [&](const auto& v) { return v.name == n; });
   }
