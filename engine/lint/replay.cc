@@ -25,16 +25,6 @@ bool StartsWithCI(std::string_view s, std::string_view prefix) {
   return true;
 }
 
-// Adapter (replay only): Mattermost's morph runner reads a first line
-// `-- morph:nontransactional` as "no transaction"; engine/dir knows atlas/goose/dbmate's.
-dir::TxMode TxOf(const dir::Migration& m) {
-  std::string_view text = m.up.text;
-  size_t nl = text.find('\n');
-  std::string_view first = text.substr(0, nl);
-  if (first.find("morph:nontransactional") != std::string_view::npos) return dir::TxMode::kNone;
-  return m.tx;
-}
-
 // Whether a MySQL file uses the client's DELIMITER command (the server cannot run it).
 bool HasClientDelimiter(std::string_view text) {
   size_t start = 0;
@@ -84,7 +74,7 @@ class Replayer {
 
   // Runs a base file as fast as the server allows. nullopt on success.
   Result<std::optional<StatementError>> RunBase(const dir::Migration& m) {
-    const bool tx = TxOf(m) == dir::TxMode::kFile;
+    const bool tx = m.tx == dir::TxMode::kFile;
     const bool pg = o_.dialect == sql::Dialect::kPostgres;
     if (!HasCode(m.up.text)) return std::optional<StatementError>();
     if (pg && tx) return Script(m, true);
@@ -148,7 +138,7 @@ class Replayer {
   // Executes one new file statement by statement. Returns false when it failed.
   Result<bool> RunNew(const dir::Migration& m, schema::Realm* current, FileReplay* f) {
     f->file = m.file;
-    f->tx = TxOf(m);
+    f->tx = m.tx;
     f->executed = true;
     f->before = *current;
     sql::SplitError serr;
