@@ -13,8 +13,8 @@
 //    SHA-256 over name1 content1 … namek contentk, base64).
 // 2. Replay the rest of `base` file by file, whole files at once where the server allows
 //    it (PostgreSQL simple-protocol scripts, MySQL multi-statements) and honouring the
-//    file's transaction mode (dir::Migration::tx, which engine/dir also sets for a first line `-- morph:nontransactional`,
-//    Mattermost's directive, also means no transaction). Save the state as a snapshot.
+//    file's transaction mode (dir::Migration::tx; engine/dir reads Mattermost's first line
+//    `-- morph:nontransactional` as no transaction). Save the state as a snapshot.
 // 3. Inspect; then execute each statement of each file in `added` (engine/sql Split, goose
 //    blocks honoured), inspecting after each one and diffing into Changes.
 // A failing statement gets a StatementError with its file-relative line and column (the
