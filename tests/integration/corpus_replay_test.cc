@@ -63,10 +63,13 @@ void ExpectClean(devdb::Pool& pool, const std::vector<dir::Migration>& files, sq
               r->base_schema.TableCount());
 }
 
-class PostgresCorpus : public ::testing::Test {
+// One pool per server for the whole suite; the server is skipped (or, under
+// SCHEMABOT_REQUIRE_DBS, failed) when its URL variable is not set.
+template <typename Server>
+class CorpusOn : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto url = devdb::testing::EnvUrl("SCHEMABOT_TEST_PG_URL");
+    auto url = devdb::testing::EnvUrl(Server::kUrlVar);
     if (!url) return;
     auto p = devdb::Pool::Open(PoolFor(*url));
     if (p) pool_ = std::move(*p).release();
@@ -76,15 +79,26 @@ class PostgresCorpus : public ::testing::Test {
     pool_ = nullptr;
   }
   void SetUp() override {
-    if (!devdb::testing::EnvUrl("SCHEMABOT_TEST_PG_URL")) {
-      if (devdb::testing::RequireDbs()) FAIL() << "SCHEMABOT_TEST_PG_URL is not set";
-      GTEST_SKIP() << "SCHEMABOT_TEST_PG_URL is not set; corpus replay on PostgreSQL skipped";
+    if (!devdb::testing::EnvUrl(Server::kUrlVar)) {
+      if (devdb::testing::RequireDbs()) FAIL() << Server::kUrlVar << " is not set";
+      GTEST_SKIP() << Server::kUrlVar << " is not set; corpus replay on " << Server::kName
+                   << " skipped";
     }
     ASSERT_NE(pool_, nullptr) << "pool did not open";
   }
-  static devdb::Pool* pool_;
+  static inline devdb::Pool* pool_ = nullptr;
 };
-devdb::Pool* PostgresCorpus::pool_ = nullptr;
+
+struct PostgresServer {
+  static constexpr const char* kUrlVar = "SCHEMABOT_TEST_PG_URL";
+  static constexpr const char* kName = "PostgreSQL";
+};
+struct MariaDBServer {
+  static constexpr const char* kUrlVar = "SCHEMABOT_TEST_MYSQL_URL";
+  static constexpr const char* kName = "MariaDB";
+};
+class PostgresCorpus : public CorpusOn<PostgresServer> {};
+class MySQLCorpus : public CorpusOn<MariaDBServer> {};
 
 TEST_F(PostgresCorpus, MattermostReplaysClean) {
   ExpectClean(
@@ -169,29 +183,6 @@ TEST_F(PostgresCorpus, FailingStatementIsPositioned) {
   // The failed file was rolled back as a whole.
   EXPECT_EQ(f.after.FindTable("public", "users")->FindColumn("email"), nullptr);
 }
-
-class MySQLCorpus : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto url = devdb::testing::EnvUrl("SCHEMABOT_TEST_MYSQL_URL");
-    if (!url) return;
-    auto p = devdb::Pool::Open(PoolFor(*url));
-    if (p) pool_ = std::move(*p).release();
-  }
-  static void TearDownTestSuite() {
-    delete pool_;
-    pool_ = nullptr;
-  }
-  void SetUp() override {
-    if (!devdb::testing::EnvUrl("SCHEMABOT_TEST_MYSQL_URL")) {
-      if (devdb::testing::RequireDbs()) FAIL() << "SCHEMABOT_TEST_MYSQL_URL is not set";
-      GTEST_SKIP() << "SCHEMABOT_TEST_MYSQL_URL is not set; corpus replay on MariaDB skipped";
-    }
-    ASSERT_NE(pool_, nullptr) << "pool did not open";
-  }
-  static devdb::Pool* pool_;
-};
-devdb::Pool* MySQLCorpus::pool_ = nullptr;
 
 TEST_F(MySQLCorpus, HawkbitFlywayReplaysClean) {
   ExpectClean(*pool_, Load("hawkbit-mysql-flyway", dir::DirFormat::kFlyway, "/migrations"),
