@@ -63,7 +63,8 @@ class BaseDir final : public Detector {
     std::map<std::string, const dir::Migration*> in_head;
     for (const auto* m : head_files) in_head[m->file] = m;
     std::string latest_base;
-    for (const auto* b : Listed(base_)) {
+    const auto base_files = Listed(base_);
+    for (const auto* b : base_files) {
       auto it = in_head.find(b->file);
       if (it == in_head.end()) {
         d.findings.push_back(
@@ -82,7 +83,7 @@ class BaseDir final : public Detector {
       }
     }
     std::map<std::string, bool> in_base;
-    for (const auto* b : Listed(base_)) in_base[b->file] = true;
+    for (const auto* b : base_files) in_base[b->file] = true;
     for (const auto* m : head_files) {
       if (in_base.count(m->file)) continue;
       if (!latest_base.empty() && m->kind == dir::MigrationKind::kVersioned &&

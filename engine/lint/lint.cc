@@ -22,37 +22,16 @@ class FileFindings final : public Reporter {
   FileFindings(const LintConfig& cfg, const std::vector<sql::Statement>& stmts, NolintRules* nolint)
       : cfg_(cfg), stmts_(stmts), nolint_(nolint) {}
 
-  void Report(Finding f) override {
-    const CodeInfo* info = FindCode(f.code);
-    std::string family = info ? std::string(info->family) : "integrity";
-    Level level = cfg_.LevelOfCode(f.code);
-    if (level == Level::kOff) return;
-    if (nolint_ && f.stmt < stmts_.size() && nolint_->Suppressed(f.stmt, f.code, family)) return;
-    int64_t pos = 0;
-    if (!f.at_file_start && f.stmt < stmts_.size())
-      pos = static_cast<int64_t>(stmts_[f.stmt].offset);
-    if (f.pos_override) pos = *f.pos_override;
-    Entry& e = by_family_[family];
-    e.error |= level == Level::kError;
-    e.diags.push_back({pos, std::move(f.text), std::move(f.code), std::move(f.fixes)});
-  }
+  // An analyzer's finding: nolint applies.
+  void Report(Finding f) override { Add(std::move(f), /*honour_nolint=*/true); }
 
-  // Findings that are not tied to a statement (detect, replay): always at `pos`.
+  // Findings that are not tied to a statement (detect, replay): at `pos`, never
+  // suppressed by a statement's nolint.
   void ReportAt(std::string code, int64_t pos, std::string text) {
     Finding f{std::move(code), 0, std::move(text), {}};
     f.at_file_start = true;
     f.pos_override = pos;
-    const bool skip_nolint = true;
-    NolintRules* saved = nolint_;
-    if (skip_nolint) nolint_ = nullptr;
-    Report(std::move(f));
-    nolint_ = saved;
-  }
-
-  int Count() const {
-    int n = 0;
-    for (const auto& [_, e] : by_family_) n += static_cast<int>(e.diags.size());
-    return n;
+    Add(std::move(f), /*honour_nolint=*/false);
   }
 
   // Fills `fr` with one report per family, in the order families are listed.
@@ -72,6 +51,25 @@ class FileFindings final : public Reporter {
   }
 
  private:
+  void Add(Finding f, bool honour_nolint) {
+    const CodeInfo* info = FindCode(f.code);
+    std::string family = info ? std::string(info->family) : "integrity";
+    Level level = cfg_.LevelOfCode(f.code);
+    if (level == Level::kOff) return;
+    if (honour_nolint && nolint_ && f.stmt < stmts_.size() &&
+        nolint_->Suppressed(f.stmt, f.code, family)) {
+      return;
+    }
+    int64_t pos = 0;
+    if (!f.at_file_start && f.stmt < stmts_.size()) {
+      pos = static_cast<int64_t>(stmts_[f.stmt].offset);
+    }
+    if (f.pos_override) pos = *f.pos_override;
+    Entry& e = by_family_[family];
+    e.error |= level == Level::kError;
+    e.diags.push_back({pos, std::move(f.text), std::move(f.code), std::move(f.fixes)});
+  }
+
   struct Entry {
     std::vector<Diagnostic> diags;
     bool error = false;
