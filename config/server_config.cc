@@ -15,6 +15,16 @@ constexpr Key kKeys[] = {
      "`postgres://…` (several replicas share one queue).",
      true},
     {"workers", K::kInt, "4", "Jobs run in parallel (different keys only)."},
+    {"cache_dir", K::kString, "",
+     "Where the bare git mirrors of linted repositories are kept; empty: `cache/` beside the "
+     "SQLite state file (with a PostgreSQL store: `/var/lib/schemabot/cache`)."},
+    {"comments.docs_url", K::kString, "",
+     "Base URL of the lint-code pages linked from comments (`<url>#DS102`); empty: codes are "
+     "shown without links."},
+    {"comments.max_inline", K::kInt, "20",
+     "Inline review comments posted per lint run; the rest are counted in the summary."},
+    {"comments.status_context", K::kString, "schemabot/lint",
+     "Name of the commit status / check run (what branch protection requires)."},
     {"repos", K::kStringList, "[\"**\"]",
      "Repository allowlist: globs on `owner/name` (`*` stops at `/`, `**` does not); a "
      "leading `!` negates; the last match decides. Events of other repos are ignored."},
@@ -135,6 +145,17 @@ Result<void> Validate(const Values& v, ServerConfig& c) {
   c.workers = static_cast<int>(v.Int("workers"));
   if (c.workers < 1 || c.workers > 256) return v.ErrorAt("workers", "must be between 1 and 256");
   c.repos = v.List("repos");
+  c.cache_dir = v.String("cache_dir");
+  if (c.cache_dir.empty()) {
+    std::string path = c.state.starts_with("sqlite://") ? c.state.substr(9) : "";
+    size_t slash = path.rfind('/');
+    c.cache_dir = slash == std::string::npos ? (path.empty() ? "/var/lib/schemabot/cache" : "cache")
+                                             : path.substr(0, slash + 1) + "cache";
+  }
+  c.docs_url = v.String("comments.docs_url");
+  c.max_inline = static_cast<int>(v.Int("comments.max_inline"));
+  if (c.max_inline < 0) return v.ErrorAt("comments.max_inline", "must not be negative");
+  c.status_context = v.String("comments.status_context");
   for (const char* k : {"queue.max_attempts", "devdb.postgres.pool_size", "devdb.mysql.pool_size",
                         "limits.max_body_bytes", "limits.http_threads"}) {
     if (v.Int(k) < 1) return v.ErrorAt(k, "must be at least 1");

@@ -56,6 +56,10 @@ struct ServerConfig {
   std::string state;       // sqlite:///path or postgres://…
   int workers = 4;
   std::vector<std::string> repos;  // allowlist; see RepoAllowed
+  std::string cache_dir;           // git mirrors
+  std::string docs_url;            // lint-code links in comments ("" = none)
+  int max_inline = 20;             // inline comments per lint run
+  std::string status_context = "schemabot/lint";
   GitHubConfig github;
   GitLabConfig gitlab;
   ReceiverConfig git;

@@ -43,6 +43,8 @@ Result<Event> PullRequest(const Json& j, Event e) {
     e.pr_action = PrAction::kUpdated;
     e.before = Str(j, {"before"});
     e.after = Str(j, {"after"});
+  } else if (e.action == "ready_for_review") {
+    e.pr_action = PrAction::kUpdated;  // a draft became reviewable: lint it now
   } else if (e.action == "reopened") {
     e.pr_action = PrAction::kReopened;
   } else if (e.action == "closed") {

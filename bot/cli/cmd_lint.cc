@@ -14,7 +14,6 @@
 #include "config/repo_config.h"
 #include "engine/lint/lint.h"
 #include "engine/report/report.h"
-#include "engine/sum/sum.h"
 
 namespace schemabot::cli {
 namespace {
@@ -80,19 +79,6 @@ Result<std::unique_ptr<lint::Detector>> MakeDetector(const Args& a, const std::s
     if (n <= 0) return InvalidArgument("--latest: want a number above 0");
   }
   return lint::LatestDetector(n);
-}
-
-lint::SumStatus SumOf(const dir::MigrationDir& md, const dir::Dir& d) {
-  lint::SumStatus s;
-  auto text = d.Read("atlas.sum");
-  s.present = text.has_value();
-  if (!s.present) return s;
-  auto v = sum::ValidateLoaded(md, *text);
-  s.valid = v.ok();
-  s.error = std::string(v.Error());
-  s.detail = v.Detail();
-  if (v.mismatch) s.file = v.mismatch->file;
-  return s;
 }
 
 // Settings from -c .schemabot.yaml for this directory, if any.
@@ -161,7 +147,7 @@ int RunLint(const Argv& argv) {
   }
   lint::LintRequest req;
   req.dir = dir_arg->path;
-  req.sum = SumOf(*md, *opened->dir);
+  req.sum = lint::CheckSum(*md, *opened->dir);
   req.head = std::move(*md);
   req.detector = detector->get();
   req.dialect = dialect;

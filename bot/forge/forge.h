@@ -172,6 +172,12 @@ struct RateLimit {
   int64_t reset_epoch = 0;  // seconds since the epoch when the window resets
 };
 
+// HTTP Basic credentials for git over HTTPS on a repository. Never logged.
+struct GitAuth {
+  std::string username;  // GitHub "x-access-token", GitLab "oauth2"
+  std::string password;  // the token
+};
+
 struct Capabilities {
   bool check_runs = false;           // GitHub App mode only
   size_t max_comment_chars = 65536;  // longer bodies are refused with kConflict
@@ -194,6 +200,10 @@ class Forge {
   virtual Capabilities capabilities() const = 0;
   // The rate-limit figures of the last response seen (remaining == -1 if none yet).
   virtual RateLimit last_rate_limit() const = 0;
+
+  // Credentials a git fetch of `repo` authenticates with: the token (in App mode the
+  // repository's installation token, fetched and cached like the API's).
+  virtual Result<GitAuth> GitCredentials(const std::string& repo) = 0;
 
   // The pull request `number` of `repo` with its current head and base.
   virtual Result<PullRequest> GetPullRequest(const std::string& repo, int64_t number) = 0;

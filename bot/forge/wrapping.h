@@ -24,6 +24,9 @@ class WrappingForge : public Forge {
   Capabilities capabilities() const override { return inner_->capabilities(); }
   RateLimit last_rate_limit() const override { return inner_->last_rate_limit(); }
 
+  Result<GitAuth> GitCredentials(const std::string& repo) override {
+    return self().Call("GitCredentials", true, [&] { return inner_->GitCredentials(repo); });
+  }
   Result<PullRequest> GetPullRequest(const std::string& repo, int64_t number) override {
     return self().Call("GetPullRequest", true,
                        [&] { return inner_->GetPullRequest(repo, number); });

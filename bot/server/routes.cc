@@ -54,7 +54,7 @@ std::optional<queue::NewJob> JobForEvent(const Event& e) {
   return std::nullopt;
 }
 
-void RegisterHandlers(queue::Handlers& handlers) {
+void RegisterHandlers(queue::Handlers& handlers, const flows::Deps* deps) {
   handlers.Register("ping", [](const queue::Job& job, const queue::JobContext&) {
     auto ev = webhooks::EventFromJson(job.payload);
     log::Info("ping", {{"job", std::to_string(job.id)},
@@ -63,8 +63,10 @@ void RegisterHandlers(queue::Handlers& handlers) {
                        {"sender", ev ? ev->sender : ""}});
     return queue::JobResult::Done();
   });
-  // Flows register here, one line each, e.g.:
-  // handlers.Register("lint_pr", flows::LintPr(deps));
+  if (!deps) return;
+  // Flows, one line each.
+  handlers.Register("lint_pr", flows::LintPrHandler(*deps));
+  handlers.Register("merge_group", flows::MergeGroupHandler(*deps));
 }
 
 StoreSink::StoreSink(queue::Queue& queue, const queue::Handlers& handlers,

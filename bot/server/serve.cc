@@ -85,8 +85,13 @@ int Serve(const config::ServerConfig& cfg, const ServeFlags& flags) {
   qopt.backoff_base = cfg.backoff_base;
   qopt.backoff_max = cfg.backoff_max;
   queue::Queue queue(*store, qopt);
+  auto resources = flows::Resources::Build(cfg);
+  if (!resources) {
+    log::Error("setting up forges and caches", {{"error", resources.error().message}});
+    return 2;
+  }
   queue::Handlers handlers;
-  RegisterHandlers(handlers);
+  RegisterHandlers(handlers, &(*resources)->deps());
 
   queue::WorkerOptions wopt;
   wopt.workers = cfg.workers;

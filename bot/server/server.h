@@ -17,7 +17,7 @@
 // built yet) is still queued, and the workers park it as failed with "no handler for job
 // kind …"; `schemabot jobs retry` runs it once a build has the handler.
 //
-// Registering a flow: add its handler in RegisterHandlers (server.cc, one line per kind):
+// Registering a flow: add its handler in RegisterHandlers (routes.cc, one line per kind):
 //   handlers.Register("lint_pr", flows::LintPrHandler(deps));
 //
 // Thread-safety: StoreSink is thread-safe (the HTTP threads call it concurrently).
@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/flows/flows.h"
 #include "bot/queue/queue.h"
 #include "bot/queue/worker.h"
 #include "config/server_config.h"
@@ -37,8 +38,9 @@ namespace schemabot::server {
 // The job a delivery makes, or nullopt (nothing to do for this event).
 std::optional<queue::NewJob> JobForEvent(const webhooks::Event& event);
 
-// The built-in handlers: `ping` (logged, done). Flows add theirs here.
-void RegisterHandlers(queue::Handlers& handlers);
+// The built-in handlers: `ping` (logged, done), and with `deps` the flows (lint_pr,
+// merge_group). `deps` must outlive the handlers.
+void RegisterHandlers(queue::Handlers& handlers, const flows::Deps* deps = nullptr);
 
 // DeliverySink on the queue: allowlist, routing, dedupe, one transaction, wake a worker.
 class StoreSink : public webhooks::DeliverySink {

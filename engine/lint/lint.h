@@ -87,6 +87,9 @@ struct SumStatus {
   std::string detail;  // "L3: 2_add.sql was edited"
 };
 
+// The atlas.sum check of `md` as read from `d` (its "atlas.sum" file, if any).
+SumStatus CheckSum(const dir::MigrationDir& md, const dir::Dir& d);
+
 struct LintRequest {
   std::string dir;                     // shown in the report (Env.Dir)
   dir::MigrationDir head;              // the directory as changed

@@ -68,7 +68,9 @@ void FileSection(const FileReport& f, const RenderOptions& opts, std::string& ou
   out += "| | Line | Code | Finding |\n|---|---|---|---|\n";
   for (const auto& [r, d] : items) {
     auto lc = PositionOf(f.text, d->pos);
-    std::string code = d->code.empty() ? "" : "[" + d->code + "](" + DocsLink(opts, d->code) + ")";
+    std::string code = d->code.empty() || opts.docs_base.empty()
+                           ? d->code
+                           : "[" + d->code + "](" + DocsLink(opts, d->code) + ")";
     out += std::string("| ") + (r->error ? "❌ error" : "⚠️ warning") + " | L" +
            std::to_string(lc.line) + " | " + code + " | " + Cell(d->text) + " |\n";
   }
@@ -89,18 +91,22 @@ void FileSection(const FileReport& f, const RenderOptions& opts, std::string& ou
 
 }  // namespace
 
-std::string RenderMarkdown(const SummaryReport& rep, const RenderOptions& opts) {
-  int errors = 0, warnings = 0;
+Counts CountFindings(const SummaryReport& rep) {
+  Counts c;
   for (const auto& f : rep.files) {
     bool any_report_error = false;
     for (const auto& r : f.reports) {
-      (r.error ? errors : warnings) += static_cast<int>(r.diagnostics.size());
+      (r.error ? c.errors : c.warnings) += static_cast<int>(r.diagnostics.size());
       any_report_error |= r.error;
     }
-    if (!f.error.empty() && !any_report_error) ++errors;
+    if (!f.error.empty() && !any_report_error) ++c.errors;
   }
-  for (const auto& s : rep.steps) errors += (!s.error.empty() && !s.result) ? 1 : 0;
+  for (const auto& s : rep.steps) c.errors += (!s.error.empty() && !s.result) ? 1 : 0;
+  return c;
+}
 
+std::string RenderMarkdown(const SummaryReport& rep, const RenderOptions& opts) {
+  auto [errors, warnings] = CountFindings(rep);
   std::string dir = opts.dir.empty() ? rep.env.dir : opts.dir;
   std::string out = SummaryMarker(dir) + "\n";
   out += "### schemabot lint: `" + dir + "` — " + Headline(rep, errors, warnings) + "\n\n";

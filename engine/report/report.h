@@ -103,6 +103,7 @@ Result<Format> ParseFormat(std::string_view name);
 struct RenderOptions {
   // Base of the docs link for each code, e.g. "https://schemabot.dev/docs/lint-codes".
   // The anchor is the code: <base>#DS102 (docs/lint-codes.md has #DS102 and #ds102).
+  // Empty: markdown shows codes without links.
   std::string docs_base = "docs/lint-codes.md";
   // Markdown: the directory this summary is for (used in the hidden marker and title).
   std::string dir;
@@ -116,6 +117,14 @@ std::string Render(const SummaryReport& report, Format format, const RenderOptio
 
 std::string RenderText(const SummaryReport& report, const RenderOptions& opts);
 std::string RenderAtlasJson(const SummaryReport& report);
+// Findings by severity, as the markdown headline counts them: error/warning diagnostics,
+// plus one error per failed file without an error diagnostic and per failed step.
+struct Counts {
+  int errors = 0;
+  int warnings = 0;
+};
+Counts CountFindings(const SummaryReport& report);
+
 std::string RenderMarkdown(const SummaryReport& report, const RenderOptions& opts);
 std::string RenderSarif(const SummaryReport& report, const RenderOptions& opts);
 std::string RenderCodeQuality(const SummaryReport& report, const RenderOptions& opts);

@@ -165,6 +165,13 @@ class GitHubForge final : public Forge {
     return rate_limit_;
   }
 
+  Result<GitAuth> GitCredentials(const std::string& repo) override {
+    SB_TRY_ASSIGN(std::string authz, auth_.Authorization(repo));
+    constexpr std::string_view kBearer = "Bearer ";
+    if (authz.starts_with(kBearer)) authz.erase(0, kBearer.size());
+    return GitAuth{"x-access-token", std::move(authz)};
+  }
+
   Result<PullRequest> GetPullRequest(const std::string& repo, int64_t number) override {
     SB_TRY_ASSIGN(Json j, Call("GET", Repo(repo) + "/pulls/" + std::to_string(number)));
     return ToPullRequest(repo, j);

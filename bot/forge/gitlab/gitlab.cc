@@ -88,6 +88,10 @@ class GitLabForge final : public Forge {
     return rate_limit_;
   }
 
+  Result<GitAuth> GitCredentials(const std::string&) override {
+    return GitAuth{"oauth2", token_};
+  }
+
   Result<PullRequest> GetPullRequest(const std::string& repo, int64_t number) override {
     SB_TRY_ASSIGN(Json j, Call("GET", Mr(repo, number)));
     return ToPullRequest(repo, j);
