@@ -1,3 +1,5 @@
+#include <nlohmann/json.hpp>
+
 #include "webhooks/event.h"
 #include "webhooks/json_util.h"
 
@@ -68,7 +70,7 @@ E FromName(std::string_view name, std::string_view (*to_name)(E), int count) {
 }  // namespace
 
 std::string EventToJson(const Event& e) {
-  json_util::Json j = {
+  nlohmann::json j = {
       {"host", HostName(e.host)},
       {"kind", EventKindName(e.kind)},
       {"name", e.name},
@@ -103,12 +105,13 @@ std::string EventToJson(const Event& e) {
       {"repos", e.repos},
   };
   if (!e.ignored_reason.empty()) j["ignored_reason"] = e.ignored_reason;
-  return j.dump(-1, ' ', false, json_util::Json::error_handler_t::replace);
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Result<Event> EventFromJson(std::string_view text) {
   using namespace json_util;
-  Json j = Parse(text);
+  json::Doc doc(text);
+  Json j = doc.root();
   if (!j.is_object()) return InvalidArgument("event payload is not a JSON object");
   Event e;
   e.host = FromName<Host>(Str(j, {"host"}), HostName, 3);
@@ -143,11 +146,11 @@ Result<Event> EventFromJson(std::string_view text) {
   e.comment_author = Str(j, {"comment_author"});
   e.installation_id = Int(j, {"installation_id"});
   for (const char* list : {"changed_paths", "repos"}) {
-    const Json* a = At(j, {list});
-    if (!a || !a->is_array()) continue;
+    Json a = At(j, {list});
+    if (!a.is_array()) continue;
     auto& out = std::string_view(list) == "repos" ? e.repos : e.changed_paths;
-    for (const Json& s : *a) {
-      if (s.is_string()) out.push_back(s.get<std::string>());
+    for (Json s : a.Children()) {
+      if (s.is_string()) out.push_back(s.String());
     }
   }
   return e;

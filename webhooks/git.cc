@@ -7,8 +7,9 @@ namespace schemabot::webhooks {
 
 Result<Event> ParseGitHookEvent(std::string_view body) {
   using namespace json_util;
-  Json j = Parse(body);
-  if (j.is_discarded()) return InvalidArgument("malformed JSON body");
+  json::Doc doc(body);
+  if (!doc.ok()) return InvalidArgument("malformed JSON body");
+  Json j = doc.root();
   if (!j.is_object()) return InvalidArgument("body is not a JSON object");
   Event e;
   e.host = Host::kGit;

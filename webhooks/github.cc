@@ -7,7 +7,7 @@ namespace {
 
 using namespace json_util;
 
-void Repository(const Json& j, Event& e) {
+void Repository(Json j, Event& e) {
   e.repo = Str(j, {"repository", "full_name"});
   e.clone_url = Str(j, {"repository", "clone_url"});
   e.default_branch = Str(j, {"repository", "default_branch"});
@@ -21,22 +21,22 @@ Event Ignored(Event e, std::string reason) {
   return e;
 }
 
-Result<Event> PullRequest(const Json& j, Event e) {
-  const Json* pr = At(j, {"pull_request"});
-  if (!pr || !pr->is_object()) return InvalidArgument("pull_request: missing pull_request");
+Result<Event> PullRequest(Json j, Event e) {
+  Json pr = At(j, {"pull_request"});
+  if (!pr.is_object()) return InvalidArgument("pull_request: missing pull_request");
   e.kind = EventKind::kPullRequest;
-  e.pr_number = Int(*pr, {"number"});
+  e.pr_number = Int(pr, {"number"});
   if (e.pr_number == 0) e.pr_number = Int(j, {"number"});
   if (e.pr_number <= 0) return InvalidArgument("pull_request: missing pull_request.number");
   if (e.repo.empty()) return InvalidArgument("pull_request: missing repository.full_name");
-  e.title = Str(*pr, {"title"});
-  e.draft = Bool(*pr, {"draft"});
-  e.head_ref = Str(*pr, {"head", "ref"});
-  e.head_sha = Str(*pr, {"head", "sha"});
-  e.head_repo = Str(*pr, {"head", "repo", "full_name"});
-  e.base_ref = Str(*pr, {"base", "ref"});
-  e.base_sha = Str(*pr, {"base", "sha"});
-  e.fork = Bool(*pr, {"head", "repo", "fork"}) || (!e.head_repo.empty() && e.head_repo != e.repo);
+  e.title = Str(pr, {"title"});
+  e.draft = Bool(pr, {"draft"});
+  e.head_ref = Str(pr, {"head", "ref"});
+  e.head_sha = Str(pr, {"head", "sha"});
+  e.head_repo = Str(pr, {"head", "repo", "full_name"});
+  e.base_ref = Str(pr, {"base", "ref"});
+  e.base_sha = Str(pr, {"base", "sha"});
+  e.fork = Bool(pr, {"head", "repo", "fork"}) || (!e.head_repo.empty() && e.head_repo != e.repo);
   if (e.action == "opened") {
     e.pr_action = PrAction::kOpened;
   } else if (e.action == "synchronize") {
@@ -49,15 +49,15 @@ Result<Event> PullRequest(const Json& j, Event e) {
     e.pr_action = PrAction::kReopened;
   } else if (e.action == "closed") {
     // merge_commit_sha is filled for unmerged PRs too (test merge): trust `merged` only.
-    e.pr_action = Bool(*pr, {"merged"}) ? PrAction::kMerged : PrAction::kClosed;
-    if (e.pr_action == PrAction::kMerged) e.merge_sha = Str(*pr, {"merge_commit_sha"});
+    e.pr_action = Bool(pr, {"merged"}) ? PrAction::kMerged : PrAction::kClosed;
+    if (e.pr_action == PrAction::kMerged) e.merge_sha = Str(pr, {"merge_commit_sha"});
   } else {
     e.pr_action = PrAction::kOther;
   }
   return e;
 }
 
-Result<Event> Push(const Json& j, Event e) {
+Result<Event> Push(Json j, Event e) {
   e.kind = EventKind::kPush;
   e.ref = Str(j, {"ref"});
   e.before = Str(j, {"before"});
@@ -68,13 +68,13 @@ Result<Event> Push(const Json& j, Event e) {
   e.deleted = Bool(j, {"deleted"});
   e.forced = Bool(j, {"forced"});
   if (e.sender.empty()) e.sender = Str(j, {"pusher", "name"});
-  if (const Json* commits = At(j, {"commits"}); commits && commits->is_array()) {
-    for (const Json& c : *commits) {
+  if (Json commits = At(j, {"commits"}); commits.is_array()) {
+    for (Json c : commits.Children()) {
       for (const char* list : {"added", "modified", "removed"}) {
-        const Json* paths = At(c, {list});
-        if (!paths || !paths->is_array()) continue;
-        for (const Json& p : *paths) {
-          if (p.is_string()) e.changed_paths.push_back(p.get<std::string>());
+        Json paths = At(c, {list});
+        if (!paths.is_array()) continue;
+        for (Json p : paths.Children()) {
+          if (p.is_string()) e.changed_paths.push_back(p.String());
         }
       }
     }
@@ -82,7 +82,7 @@ Result<Event> Push(const Json& j, Event e) {
   return e;
 }
 
-Result<Event> IssueComment(const Json& j, Event e) {
+Result<Event> IssueComment(Json j, Event e) {
   if (!Present(j, {"issue", "pull_request"})) return Ignored(e, "comment on an issue");
   e.kind = EventKind::kComment;
   e.pr_number = Int(j, {"issue", "number"});
@@ -97,7 +97,7 @@ Result<Event> IssueComment(const Json& j, Event e) {
   return e;
 }
 
-Result<Event> MergeGroup(const Json& j, Event e) {
+Result<Event> MergeGroup(Json j, Event e) {
   e.kind = EventKind::kMergeGroup;
   e.head_sha = Str(j, {"merge_group", "head_sha"});
   e.ref = Str(j, {"merge_group", "head_ref"});
@@ -108,13 +108,13 @@ Result<Event> MergeGroup(const Json& j, Event e) {
   return e;
 }
 
-Event Installation(const Json& j, Event e) {
+Event Installation(Json j, Event e) {
   e.kind = EventKind::kInstallation;
   e.installation_id = Int(j, {"installation", "id"});
   for (const char* list : {"repositories", "repositories_added"}) {
-    const Json* repos = At(j, {list});
-    if (!repos || !repos->is_array()) continue;
-    for (const Json& r : *repos) {
+    Json repos = At(j, {list});
+    if (!repos.is_array()) continue;
+    for (Json r : repos.Children()) {
       std::string name = Str(r, {"full_name"});
       if (!name.empty()) e.repos.push_back(name);
     }
@@ -125,8 +125,9 @@ Event Installation(const Json& j, Event e) {
 }  // namespace
 
 Result<Event> ParseGitHubEvent(std::string_view event_name, std::string_view body) {
-  Json j = Parse(body);
-  if (j.is_discarded()) return InvalidArgument("malformed JSON body");
+  json::Doc doc(body);
+  if (!doc.ok()) return InvalidArgument("malformed JSON body");
+  Json j = doc.root();
   if (!j.is_object()) return InvalidArgument("body is not a JSON object");
   Event e;
   e.host = Host::kGitHub;

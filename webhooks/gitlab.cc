@@ -12,7 +12,7 @@ bool AllZeros(const std::string& sha) {
   return !sha.empty() && sha.find_first_not_of('0') == std::string::npos;
 }
 
-void Project(const Json& j, Event& e) {
+void Project(Json j, Event& e) {
   e.repo = Str(j, {"project", "path_with_namespace"});
   e.clone_url = Str(j, {"project", "git_http_url"});
   e.default_branch = Str(j, {"project", "default_branch"});
@@ -25,27 +25,27 @@ Event Ignored(Event e, std::string reason) {
   return e;
 }
 
-Result<Event> MergeRequest(const Json& j, Event e) {
-  const Json* oa = At(j, {"object_attributes"});
-  if (!oa || !oa->is_object()) return InvalidArgument("merge request: missing object_attributes");
+Result<Event> MergeRequest(Json j, Event e) {
+  Json oa = At(j, {"object_attributes"});
+  if (!oa.is_object()) return InvalidArgument("merge request: missing object_attributes");
   e.kind = EventKind::kPullRequest;
-  e.action = Str(*oa, {"action"});
-  e.pr_number = Int(*oa, {"iid"});
+  e.action = Str(oa, {"action"});
+  e.pr_number = Int(oa, {"iid"});
   if (e.pr_number <= 0) return InvalidArgument("merge request: missing object_attributes.iid");
   if (e.repo.empty()) return InvalidArgument("merge request: missing project.path_with_namespace");
-  e.title = Str(*oa, {"title"});
-  e.draft = Bool(*oa, {"draft"}) || Bool(*oa, {"work_in_progress"});
-  e.head_ref = Str(*oa, {"source_branch"});
-  e.base_ref = Str(*oa, {"target_branch"});
-  e.head_sha = Str(*oa, {"last_commit", "id"});
-  e.head_repo = Str(*oa, {"source", "path_with_namespace"});
-  int64_t src = Int(*oa, {"source_project_id"}), dst = Int(*oa, {"target_project_id"});
+  e.title = Str(oa, {"title"});
+  e.draft = Bool(oa, {"draft"}) || Bool(oa, {"work_in_progress"});
+  e.head_ref = Str(oa, {"source_branch"});
+  e.base_ref = Str(oa, {"target_branch"});
+  e.head_sha = Str(oa, {"last_commit", "id"});
+  e.head_repo = Str(oa, {"source", "path_with_namespace"});
+  int64_t src = Int(oa, {"source_project_id"}), dst = Int(oa, {"target_project_id"});
   e.fork = src != 0 && dst != 0 && src != dst;
   if (e.action == "open") {
     e.pr_action = PrAction::kOpened;
-  } else if (e.action == "update" && Present(*oa, {"oldrev"})) {
+  } else if (e.action == "update" && Present(oa, {"oldrev"})) {
     e.pr_action = PrAction::kUpdated;  // oldrev appears only when new commits were pushed
-    e.before = Str(*oa, {"oldrev"});
+    e.before = Str(oa, {"oldrev"});
     e.after = e.head_sha;
   } else if (e.action == "reopen") {
     e.pr_action = PrAction::kReopened;
@@ -53,14 +53,14 @@ Result<Event> MergeRequest(const Json& j, Event e) {
     e.pr_action = PrAction::kClosed;
   } else if (e.action == "merge") {
     e.pr_action = PrAction::kMerged;
-    e.merge_sha = Str(*oa, {"merge_commit_sha"});
+    e.merge_sha = Str(oa, {"merge_commit_sha"});
   } else {
     e.pr_action = PrAction::kOther;
   }
   return e;
 }
 
-Result<Event> Push(const Json& j, Event e) {
+Result<Event> Push(Json j, Event e) {
   e.kind = EventKind::kPush;
   e.ref = Str(j, {"ref"});
   e.before = Str(j, {"before"});
@@ -71,13 +71,13 @@ Result<Event> Push(const Json& j, Event e) {
   e.deleted = AllZeros(e.after);
   std::string pusher = Str(j, {"user_username"});
   if (!pusher.empty()) e.sender = pusher;
-  if (const Json* commits = At(j, {"commits"}); commits && commits->is_array()) {
-    for (const Json& c : *commits) {
+  if (Json commits = At(j, {"commits"}); commits.is_array()) {
+    for (Json c : commits.Children()) {
       for (const char* list : {"added", "modified", "removed"}) {
-        const Json* paths = At(c, {list});
-        if (!paths || !paths->is_array()) continue;
-        for (const Json& p : *paths) {
-          if (p.is_string()) e.changed_paths.push_back(p.get<std::string>());
+        Json paths = At(c, {list});
+        if (!paths.is_array()) continue;
+        for (Json p : paths.Children()) {
+          if (p.is_string()) e.changed_paths.push_back(p.String());
         }
       }
     }
@@ -85,16 +85,16 @@ Result<Event> Push(const Json& j, Event e) {
   return e;
 }
 
-Result<Event> Note(const Json& j, Event e) {
-  const Json* oa = At(j, {"object_attributes"});
-  if (!oa || !oa->is_object()) return InvalidArgument("note: missing object_attributes");
-  e.action = Str(*oa, {"action"});
-  if (Str(*oa, {"noteable_type"}) != "MergeRequest")
+Result<Event> Note(Json j, Event e) {
+  Json oa = At(j, {"object_attributes"});
+  if (!oa.is_object()) return InvalidArgument("note: missing object_attributes");
+  e.action = Str(oa, {"action"});
+  if (Str(oa, {"noteable_type"}) != "MergeRequest")
     return Ignored(e, "note not on a merge request");
-  if (Bool(*oa, {"system"})) return Ignored(e, "system note");
+  if (Bool(oa, {"system"})) return Ignored(e, "system note");
   e.kind = EventKind::kComment;
-  e.comment_id = Int(*oa, {"id"});
-  e.comment_body = Str(*oa, {"note"});
+  e.comment_id = Int(oa, {"id"});
+  e.comment_body = Str(oa, {"note"});
   e.comment_author = e.sender;
   e.pr_number = Int(j, {"merge_request", "iid"});
   e.head_sha = Str(j, {"merge_request", "last_commit", "id"});
@@ -110,8 +110,9 @@ Result<Event> Note(const Json& j, Event e) {
 }  // namespace
 
 Result<Event> ParseGitLabEvent(std::string_view event_name, std::string_view body) {
-  Json j = Parse(body);
-  if (j.is_discarded()) return InvalidArgument("malformed JSON body");
+  json::Doc doc(body);
+  if (!doc.ok()) return InvalidArgument("malformed JSON body");
+  Json j = doc.root();
   if (!j.is_object()) return InvalidArgument("body is not a JSON object");
   Event e;
   e.host = Host::kGitLab;
