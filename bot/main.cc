@@ -22,8 +22,10 @@ const Command kCommands[] = {
     {"split", schemabot::cli::RunSplit, "print the statements of a SQL file with positions"},
     {"serve", schemabot::cli::RunServe, "run the webhook receivers and workers (-c CONFIG)"},
     {"jobs", schemabot::cli::RunJobs, "list, show and retry queued jobs (-c CONFIG)"},
-    {"config", schemabot::cli::RunConfig, "check a server config (config check -c FILE), print docs"},
+    {"config", schemabot::cli::RunConfig,
+     "check a server config (config check -c FILE), print docs"},
     {"devdb", schemabot::cli::RunDevdb, "start or stop the managed local dev-database"},
+    {"hook", schemabot::cli::RunHook, "git server hooks: post-receive notifies the server"},
     {"version", schemabot::cli::RunVersion, "print the version"},
 };
 

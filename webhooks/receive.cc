@@ -56,6 +56,7 @@ std::string LabelSafe(std::string_view s) {
 std::string DeliveryId(Host host, const HttpRequest& req) {
   std::string id = req.Header(HeaderNames(host).delivery);
   if (id.empty() && host == Host::kGitLab) id = req.Header("x-gitlab-event-uuid");
+  if (id.empty() && host == Host::kGit) id = req.Header("idempotency-key");
   if (id.empty()) id = "body-" + HmacSha256Hex("", req.body).substr(0, 32);
   return id.substr(0, 200);
 }

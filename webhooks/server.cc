@@ -1,9 +1,10 @@
-// The HTTP server. cpp-httplib appears in this file only.
+// The HTTP server. cpp-httplib appears here and in notify.cc (the hook's client) only.
 #include "webhooks/server.h"
 
 #include <httplib.h>
 
 #include <algorithm>
+#include <chrono>
 #include <thread>
 
 #include "base/log.h"
@@ -105,6 +106,11 @@ class HttpServer : public Server {
                          "\": address unavailable");
     }
     thread_ = std::thread([this] { svr_.listen_after_bind(); });
+    // httplib's stop() does nothing before the loop runs: wait for it, so that a Stop()
+    // right after Start() cannot leave the thread blocked in accept.
+    for (int i = 0; i < 2000 && !svr_.is_running(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     return Ok();
   }
 

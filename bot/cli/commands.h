@@ -20,5 +20,6 @@ int RunConfig(const Argv& args);
 int RunServe(const Argv& args);
 int RunJobs(const Argv& args);
 int RunDevdb(const Argv& args);
+int RunHook(const Argv& args);  // hook post-receive (pre-receive: its own issue)
 
 }  // namespace schemabot::cli
