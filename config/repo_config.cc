@@ -10,6 +10,8 @@ constexpr const char* kLevels = "error|warning|off";
 
 constexpr Key kKeys[] = {
     {"version", KeyType::kInt, "1", "Version of this file's format. Only 1 exists."},
+    {"enabled", KeyType::kBool, "true",
+     "Lint this repository's pull requests; `false` turns schemabot off for it."},
     {"dirs[].path", KeyType::kString, "", "Migration directory, relative to the repository root."},
     {"dirs[].name", KeyType::kString, "",
      "Registry name of the directory (default: the last element of `path`)."},
@@ -114,6 +116,7 @@ Result<RepoConfig> ParseRepoConfig(std::string_view text, std::string_view file)
   RepoConfig rc;
   rc.version = static_cast<int>(v.Int("version"));
   if (rc.version != 1) return v.ErrorAt("version", "unsupported version (want 1)");
+  rc.enabled = v.Bool("enabled");
   std::set<std::string> seen;
   for (size_t i = 0; i < v.Count("dirs"); ++i) {
     std::string p = Idx(i);

@@ -47,6 +47,7 @@ struct DirConfig {
 
 struct RepoConfig {
   int version = 1;
+  bool enabled = true;  // false: the bot leaves the repository's pull requests alone
   std::vector<DirConfig> dirs;
 };
 

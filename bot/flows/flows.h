@@ -13,7 +13,8 @@
 //      linted is the PR's current head (a newer push has superseded the event's head).
 //   3. Read `.schemabot.yaml` at the BASE commit (a PR cannot weaken its own rules; the
 //      server's `repo_config.locked` keys are enforced); no file: DefaultRepoConfig().
-//      The configured directories the PR changes are linted; none: done.
+//      The configured directories the PR changes are linted; none (or `enabled: false`):
+//      done.
 //   4. Fetch the PR head (refs/pull/N/head, GitLab refs/merge-requests/N/head) and the base
 //      branch into the mirror cache with the forge's git credentials; lint each directory
 //      at the head against the directory at the merge base (engine/lint BaseDirDetector:

@@ -227,6 +227,19 @@ TEST_F(LintPrTest, RulesComeFromTheBaseBranch) {
   EXPECT_EQ(sim_->Statuses(kRepo, *head).back().state, "failure");
 }
 
+TEST_F(LintPrTest, RepositoryTurnedOffInItsConfigIsLeftAlone) {
+  StartSim();
+  StartBot();
+  ASSERT_TRUE(sim_->Commit(kRepo, "main", {{".schemabot.yaml", "version: 1\nenabled: false\n"}},
+                           "off"));
+  int64_t n = OpenRiskyPull();
+  Deliver("opened", "off-1", n);
+  ExpectJobsDone();
+  EXPECT_TRUE(sim_->Comments(kRepo, n).empty());
+  EXPECT_TRUE(sim_->ReviewComments(kRepo, n).empty());
+  EXPECT_TRUE(sim_->Statuses(kRepo, Head(n)).empty());
+}
+
 TEST_F(LintPrTest, GitHubAppReportsCheckRunWithAnnotations) {
   sim::RsaKeyPair key = sim::GenerateRsaKeyPair();
   ForgeSim::Options so;

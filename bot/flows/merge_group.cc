@@ -44,7 +44,7 @@ JobResult RunMergeGroup(const Deps& deps, const queue::Job& job) {
     rules = std::move(*read);
     if (!rules.problem.empty()) {
       results.push_back({&kConfigFile, {}, rules.problem, {}});
-    } else {
+    } else if (rules.config.enabled) {
       for (const config::DirConfig* d : internal::TouchedDirs(rules.config, paths)) {
         auto r = internal::LintDir(deps, ev->clone_url, *d, base, head, timings);
         if (!r) return ResultOf(r.error(), "linting " + d->path);
