@@ -80,7 +80,8 @@ int main(int argc, char** argv) {
   if (!s.CreateRepo(kRepo)) return 1;
   auto files = Tree(base, {});
   files[".schemabot.yaml"] =
-      "version: 1\ndirs:\n  - path: migrations\n    format: golang-migrate\n    dialect: postgres\n";
+      "version: 1\ndirs:\n  - path: migrations\n    format: golang-migrate\n    dialect: "
+      "postgres\n";
   if (auto c = s.Commit(kRepo, "main", files, "import"); !c) {
     return std::fprintf(stderr, "commit: %s\n", c.error().message.c_str()), 1;
   }
@@ -143,12 +144,14 @@ int main(int argc, char** argv) {
   double p50 = Percentile(ms, 0.5), p99 = Percentile(ms, 0.99);
   std::printf("pr_flow openmeter (269 base files + 1 new), %d updates, warm pool + snapshot\n",
               updates);
-  std::printf("  webhook -> summary visible: p50 %.0f ms, p99 %.0f ms, min %.0f ms (target p50 < 500)\n",
-              p50, p99, *std::min_element(ms.begin(), ms.end()));
+  std::printf(
+      "  webhook -> summary visible: p50 %.0f ms, p99 %.0f ms, min %.0f ms (target p50 < 500)\n",
+      p50, p99, *std::min_element(ms.begin(), ms.end()));
   std::printf("  baseline cold first run %.0f ms: p50 = %.3fx of cold\n", cold, p50 / cold);
-  std::printf("  flow split (mean of %zu warm runs): fetch %.0f, replay %.0f, analyze %.0f, "
-              "forge %.0f, job total %.0f ms\n",
-              warm, sum.fetch_ms / n, sum.replay_ms / n, sum.analyze_ms / n, sum.forge_ms / n,
-              sum.total_ms / n);
+  std::printf(
+      "  flow split (mean of %zu warm runs): fetch %.0f, replay %.0f, analyze %.0f, "
+      "forge %.0f, job total %.0f ms\n",
+      warm, sum.fetch_ms / n, sum.replay_ms / n, sum.analyze_ms / n, sum.forge_ms / n,
+      sum.total_ms / n);
   return 0;
 }

@@ -4,12 +4,15 @@
 // PostgreSQL dev-database pool; the simulator's recorded state out, compared with golden
 // comment bodies (bot/flows/testdata; SCHEMABOT_UPDATE_GOLDEN=1 rewrites them).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "engine/sum/sum.h"
 #include "tests/sim/bot_harness.h"
@@ -20,6 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 using sim::BotHarness;
 using sim::ForgeSim;
+using Json = nlohmann::json;
 
 constexpr const char* kRepo = "acme/app";
 constexpr const char* kInit =
@@ -230,14 +234,76 @@ TEST_F(LintPrTest, RulesComeFromTheBaseBranch) {
 TEST_F(LintPrTest, RepositoryTurnedOffInItsConfigIsLeftAlone) {
   StartSim();
   StartBot();
-  ASSERT_TRUE(sim_->Commit(kRepo, "main", {{".schemabot.yaml", "version: 1\nenabled: false\n"}},
-                           "off"));
+  ASSERT_TRUE(
+      sim_->Commit(kRepo, "main", {{".schemabot.yaml", "version: 1\nenabled: false\n"}}, "off"));
   int64_t n = OpenRiskyPull();
   Deliver("opened", "off-1", n);
   ExpectJobsDone();
   EXPECT_TRUE(sim_->Comments(kRepo, n).empty());
   EXPECT_TRUE(sim_->ReviewComments(kRepo, n).empty());
   EXPECT_TRUE(sim_->Statuses(kRepo, Head(n)).empty());
+}
+
+TEST_F(LintPrTest, ResultForAnOlderHeadIsNeverPosted) {
+  StartSim();
+  StartBot();
+  int64_t n = OpenRiskyPull();
+  std::string old_head = Head(n);
+  // Hold the first fetch's pack while a newer commit lands on the PR branch.
+  sim_->InjectFault({.method = "POST",
+                     .path_contains = "git-upload-pack",
+                     .times = 1,
+                     .status = 0,
+                     .delay = std::chrono::milliseconds(2000)});
+  ASSERT_EQ(bot_->SendGitHub("pull_request", "race-1",
+                             sim::GitHubPullRequestPayload(*sim_, kRepo, n, "opened")),
+            200);
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (sim_->RequestCount("POST /git/acme/app.git/git-upload-pack") == 0 &&
+         std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  auto newer = sim_->Commit(kRepo, "feature",
+                            WithSum({{"1_init.sql", kInit}, {"2_risky.sql", kFixed}}), "newer");
+  ASSERT_TRUE(newer);
+  ASSERT_TRUE(bot_->WaitIdle(std::chrono::seconds(60)));
+  // The first run linted the old head and found the PR had moved: nothing was posted.
+  EXPECT_TRUE(sim_->Comments(kRepo, n).empty());
+  EXPECT_TRUE(sim_->ReviewComments(kRepo, n).empty());
+  for (const auto& st : sim_->Statuses(kRepo, old_head)) EXPECT_EQ(st.state, "pending");
+
+  Deliver("synchronize", "race-2", n);
+  ExpectJobsDone();
+  auto comments = sim_->Comments(kRepo, n);
+  ASSERT_EQ(comments.size(), 1u);
+  EXPECT_NE(comments[0].body.find(newer->substr(0, 12)), std::string::npos);
+  EXPECT_NE(comments[0].body.find("✅ no findings"), std::string::npos);
+  EXPECT_EQ(sim_->Statuses(kRepo, *newer).back().state, "success");
+}
+
+TEST_F(LintPrTest, ForkPullRequestRunsAsTheRestrictedRoleAndNeverTouchesTheFork) {
+  StartSim();
+  StartBot();
+  std::string marker =
+      (fs::temp_directory_path() / ("schemabot-pwned-" + std::to_string(getpid()))).string();
+  std::string evil = "COPY (SELECT 1) TO PROGRAM 'touch " + marker + "';\n";
+  ASSERT_TRUE(sim_->Commit(kRepo, "fork-branch",
+                           WithSum({{"1_init.sql", kInit}, {"2_evil.sql", evil}}), "evil", "main"));
+  auto n = sim_->OpenPull(kRepo, "fork-branch", "main", "Totally harmless", "mallory");
+  ASSERT_TRUE(n);
+  auto payload = Json::parse(sim::GitHubPullRequestPayload(*sim_, kRepo, *n, "opened"));
+  payload["pull_request"]["head"]["repo"]["full_name"] = "mallory/app";
+  payload["pull_request"]["head"]["repo"]["fork"] = true;
+  payload["pull_request"]["head"]["repo"]["clone_url"] = "https://example.invalid/mallory/app.git";
+  ASSERT_EQ(bot_->SendGitHub("pull_request", "fork-1", payload.dump()), 200);
+  ASSERT_TRUE(bot_->WaitIdle(std::chrono::seconds(60)));
+  ExpectJobsDone();
+  EXPECT_FALSE(fs::exists(marker)) << "the fork's migration ran a program on the server";
+  auto comments = sim_->Comments(kRepo, *n);
+  ASSERT_EQ(comments.size(), 1u);
+  EXPECT_NE(comments[0].body.find("SB106"), std::string::npos) << comments[0].body;
+  for (const auto& line : sim_->RequestLog())
+    EXPECT_EQ(line.find("mallory"), std::string::npos) << line;
 }
 
 TEST_F(LintPrTest, GitHubAppReportsCheckRunWithAnnotations) {
