@@ -231,6 +231,29 @@ TEST_F(LintPrTest, RulesComeFromTheBaseBranch) {
   EXPECT_EQ(sim_->Statuses(kRepo, *head).back().state, "failure");
 }
 
+TEST_F(LintPrTest, EditedAndDeletedMergedFilesAreIntegrityFindings) {
+  StartSim();
+  ASSERT_TRUE(sim_->Commit(kRepo, "main",
+                           WithSum({{"1_init.sql", kInit}, {"2_more.sql", "CREATE TABLE t (a int);\n"}}),
+                           "more"));
+  StartBot();
+  // The PR rewrites a merged migration and deletes another one.
+  auto head = sim_->Commit(kRepo, "rewrite",
+                           WithSum({{"1_init.sql", std::string(kInit) + "-- edited\n"}},
+                                   {{"migrations/2_more.sql", ""}}),
+                           "rewrite", "main");
+  ASSERT_TRUE(head);
+  auto n = sim_->OpenPull(kRepo, "rewrite", "main");
+  ASSERT_TRUE(n);
+  Deliver("opened", "sb-1", *n);
+  ExpectJobsDone();
+  auto comments = sim_->Comments(kRepo, *n);
+  ASSERT_EQ(comments.size(), 1u);
+  EXPECT_NE(comments[0].body.find("SB102"), std::string::npos) << comments[0].body;
+  EXPECT_NE(comments[0].body.find("SB103"), std::string::npos) << comments[0].body;
+  EXPECT_EQ(sim_->Statuses(kRepo, *head).back().state, "failure");
+}
+
 TEST_F(LintPrTest, RepositoryTurnedOffInItsConfigIsLeftAlone) {
   StartSim();
   StartBot();
