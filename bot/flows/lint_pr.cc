@@ -68,7 +68,7 @@ class LintPr {
       for (const std::string* p : {&f.path, &f.previous_path}) {
         if (!p->empty() && internal::TouchesMigrations({*p})) paths.push_back(*p);
       }
-      patches_[f.path] = forge::ChangedLines(f.patch);
+      patches_[f.path] = forge::AddedLines(f.patch);
     }
     if (paths.empty()) return Done("no migrations");
     if (url_.empty()) return JobResult::Fail("event has no clone URL");
@@ -200,7 +200,7 @@ class LintPr {
   forge::Forge* forge_ = nullptr;
   std::string repo_, url_, head_;
   int64_t number_ = 0;
-  std::map<std::string, std::set<int>> patches_;  // path -> lines a comment may be on
+  std::map<std::string, std::set<int>> patches_;  // path -> lines the PR added
   Timings timings_;
   double fetch_wait_ms_ = 0;  // time the flow waited for the fetch
   std::string outcome_ = "error";
