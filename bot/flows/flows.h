@@ -25,7 +25,7 @@
 //   5. Before posting, the PR's head is read again: when it moved, nothing is posted (the
 //      newer head's job posts), so a result for an older head never covers a newer one.
 //   6. Report: one summary comment per directory (marker "<!-- schemabot:lint dir=D -->",
-//      updated in place, split under the host's limit), inline review comments on changed
+//      updated in place, split under the host's limit), inline review comments on added
 //      lines only (each carries a hidden fingerprint; one already on the PR is not posted
 //      again; at most Options::max_inline per run, the rest counted in the summary), and
 //      one status for the head commit: a check run with annotations when the GitHub forge
