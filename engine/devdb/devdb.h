@@ -123,6 +123,14 @@ class Driver {
   // Query() for a text run many times on one connection (catalog inspection): the
   // PostgreSQL driver prepares it once per connection and reuses the plan.
   virtual Result<Rows> QueryPrepared(std::string_view sql) { return Query(sql); }
+  // QueryPrepared() with text parameters bound to $1, $2 … (PostgreSQL), so that one
+  // prepared plan serves every value. Drivers without server-side parameters answer
+  // kInvalidArgument.
+  virtual Result<Rows> QueryParams(std::string_view sql, const std::vector<std::string>& params) {
+    (void)sql;
+    (void)params;
+    return InvalidArgument("query parameters are not supported by this driver");
+  }
 
   // Transactions, for `atlas:txmode file` (one transaction per file, the default) and
   // `none` (no transaction). Begin inside a transaction is kInvalidArgument.

@@ -63,7 +63,10 @@ class PgDriver final : public Driver {
     return rows;
   }
 
-  Result<Rows> QueryPrepared(std::string_view query) override {
+  Result<Rows> QueryPrepared(std::string_view query) override { return QueryParams(query, {}); }
+
+  Result<Rows> QueryParams(std::string_view query,
+                           const std::vector<std::string>& params) override {
     std::string sql(query);
     auto it = prepared_.find(sql);
     if (it == prepared_.end()) {
@@ -71,9 +74,12 @@ class PgDriver final : public Driver {
       SB_TRY(Check(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr), sql, nullptr));
       it = prepared_.emplace(sql, name).first;
     }
+    std::vector<const char*> values;
+    for (const auto& p : params) values.push_back(p.c_str());
     Rows rows;
-    SB_TRY(Check(PQexecPrepared(conn_, it->second.c_str(), 0, nullptr, nullptr, nullptr, 0), sql,
-                 &rows));
+    SB_TRY(Check(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()),
+                                values.empty() ? nullptr : values.data(), nullptr, nullptr, 0),
+                 sql, &rows));
     return rows;
   }
 

@@ -60,6 +60,9 @@ class GuardedDriver final : public Driver {
   Result<Rows> QueryPrepared(std::string_view s) override {
     return Guard([&] { return inner_->QueryPrepared(s); });
   }
+  Result<Rows> QueryParams(std::string_view s, const std::vector<std::string>& params) override {
+    return Guard([&] { return inner_->QueryParams(s, params); });
+  }
   Result<void> Begin() override {
     return Guard([&] { return inner_->Begin(); });
   }

@@ -4,15 +4,24 @@
 // statements and turns inspections into changes.
 #include "engine/lint/dev_replay.h"
 
+#include "engine/lint/replay.h"
+
 namespace schemabot::lint {
 namespace {
 
 class DriverReplayer final : public Replayer {
  public:
-  DriverReplayer(devdb::Driver& db, sql::Dialect dialect, dir::DirFormat format)
-      : db_(db), dialect_(dialect), format_(format) {}
+  DriverReplayer(devdb::Driver& db, sql::Dialect dialect, dir::DirFormat format,
+                 DriverReplayOptions options)
+      : db_(db),
+        dialect_(dialect),
+        format_(format),
+        tracker_(db, dialect, {}, options.scoped_inspection) {
+    if (options.state) tracker_.Reset(std::move(*options.state));
+  }
 
   Result<void> ReplayBase(const std::vector<dir::Migration>& base) override {
+    if (!base.empty()) tracker_.Invalidate();
     for (const auto& m : base) {
       // PostgreSQL takes a transactional file as one script: one round trip, like psql -f.
       if (dialect_ == sql::Dialect::kPostgres && m.tx == dir::TxMode::kFile &&
@@ -50,12 +59,13 @@ class DriverReplayer final : public Replayer {
   Result<ReplayedFile> ReplayFile(const dir::Migration&, const std::vector<sql::Statement>& stmts,
                                   bool in_transaction) override {
     ReplayedFile out;
-    SB_TRY_ASSIGN(schema::Realm first, schema::Inspect(db_));
-    out.states.push_back(std::move(first));
+    SB_TRY_ASSIGN(const schema::Realm* first, tracker_.Current());
+    out.states.push_back(*first);
     if (in_transaction) SB_TRY(db_.Begin());
     for (size_t i = 0; i < stmts.size(); ++i) {
       auto r = db_.Exec(stmts[i].text);
       if (!r) {
+        tracker_.Invalidate();
         if (r.error().code == ErrorCode::kUnavailable) return std::move(r).error();
         const auto& se = db_.last_error();
         out.failure = StatementFailure{i, se.message.empty() ? r.error().message : se.message,
@@ -63,15 +73,16 @@ class DriverReplayer final : public Replayer {
         if (in_transaction) (void)db_.Rollback();
         return out;
       }
-      SB_TRY_ASSIGN(schema::Realm now, schema::Inspect(db_));
+      SB_TRY_ASSIGN(const schema::Realm* now, tracker_.After(stmts[i].text));
       schema::DiffOptions opts;
       opts.statement = stmts[i].text;
-      out.changes.push_back(schema::Diff(out.states.back(), now, opts));
-      out.states.push_back(std::move(now));
+      out.changes.push_back(schema::Diff(out.states.back(), *now, opts));
+      out.states.push_back(*now);
     }
     if (in_transaction) {
       auto c = db_.Commit();
       if (!c) {
+        tracker_.Invalidate();
         out.failure = StatementFailure{stmts.empty() ? 0 : stmts.size() - 1,
                                        "committing the file: " + c.error().message,
                                        stmts.empty() ? 0 : stmts.back().offset};
@@ -86,13 +97,19 @@ class DriverReplayer final : public Replayer {
   devdb::Driver& db_;
   sql::Dialect dialect_;
   dir::DirFormat format_;
+  SchemaTracker tracker_;
 };
 
 }  // namespace
 
 std::unique_ptr<Replayer> NewDriverReplayer(devdb::Driver& db, sql::Dialect dialect,
                                             dir::DirFormat format) {
-  return std::make_unique<DriverReplayer>(db, dialect, format);
+  return NewDriverReplayer(db, dialect, format, DriverReplayOptions{});
+}
+
+std::unique_ptr<Replayer> NewDriverReplayer(devdb::Driver& db, sql::Dialect dialect,
+                                            dir::DirFormat format, DriverReplayOptions options) {
+  return std::make_unique<DriverReplayer>(db, dialect, format, std::move(options));
 }
 
 }  // namespace schemabot::lint

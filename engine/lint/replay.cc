@@ -3,8 +3,6 @@
 
 #include <cctype>
 #include <chrono>
-#include <list>
-#include <mutex>
 
 #include "base/crypto.h"
 
@@ -46,7 +44,19 @@ bool HasCode(std::string_view text) {
 class Replayer {
  public:
   Replayer(devdb::Lease& lease, const ReplayOptions& o, ReplayResult* out)
-      : d_(lease.driver()), o_(o), out_(out) {}
+      : d_(lease.driver()),
+        o_(o),
+        out_(out),
+        tracker_(d_, o.dialect, o.inspect, o.scoped_inspection) {}
+
+  SchemaTracker& tracker() { return tracker_; }
+
+  // Copies the tracker's inspection figures into the result.
+  void Account() {
+    out_->inspect_ms = tracker_.inspect_ms();
+    out_->full_inspections = tracker_.full_inspections();
+    out_->scoped_inspections = tracker_.scoped_inspections();
+  }
 
   // Builds the error record for a failure at `offset` in `file` (file-relative).
   StatementError ErrorAt(const dir::Migration& m, size_t fallback, size_t base, const Error& e) {
@@ -128,24 +138,24 @@ class Replayer {
     return std::optional<StatementError>();
   }
 
+  // The schema now (a full inspection unless the tracker knows it).
   Result<schema::Realm> Inspect() {
-    auto t = Clock::now();
-    auto r = schema::Inspect(d_, o_.inspect);
-    out_->inspect_ms += MsSince(t);
-    return r;
+    SB_TRY_ASSIGN(const schema::Realm* r, tracker_.Current());
+    return *r;
   }
 
   // Executes one new file statement by statement. Returns false when it failed.
-  Result<bool> RunNew(const dir::Migration& m, schema::Realm* current, FileReplay* f) {
+  Result<bool> RunNew(const dir::Migration& m, FileReplay* f) {
     f->file = m.file;
     f->tx = m.tx;
     f->executed = true;
-    f->before = *current;
+    SB_TRY_ASSIGN(f->before, Inspect());
+    schema::Realm current = f->before;
     sql::SplitError serr;
     auto split = SplitUp(m, &serr);
     if (!split) {
       f->split_error = split.error().message;
-      f->after = *current;
+      f->after = current;
       return false;
     }
     const bool tx = f->tx == dir::TxMode::kFile;
@@ -161,17 +171,19 @@ class Replayer {
       if (!r) {
         if (r.error().code == ErrorCode::kUnavailable) return std::move(r).error();
         sr.error = ErrorAt(m, st.offset, st.offset, r.error());
+        tracker_.Invalidate();  // a MySQL statement may fail half-way
         ok = false;
         break;
       }
-      SB_TRY_ASSIGN(schema::Realm after, Inspect());
-      sr.changes = schema::Diff(*current, after, {.statement = st.text});
-      *current = std::move(after);
+      SB_TRY_ASSIGN(const schema::Realm* after, tracker_.After(st.text));
+      sr.changes = schema::Diff(current, *after, {.statement = st.text});
+      current = *after;
     }
     if (tx) {
       if (!ok) {
         (void)d_.Rollback();
-        SB_TRY_ASSIGN(*current, Inspect());  // the file's changes are gone
+        tracker_.Invalidate();  // the file's changes are gone
+        SB_TRY_ASSIGN(current, Inspect());
       } else if (auto c = d_.Commit(); !c) {
         if (c.error().code == ErrorCode::kUnavailable) return std::move(c).error();
         if (!f->statements.empty()) {
@@ -179,10 +191,13 @@ class Replayer {
                                                f->statements.back().statement.offset, c.error());
         }
         ok = false;
-        SB_TRY_ASSIGN(*current, Inspect());
+        tracker_.Invalidate();
+        SB_TRY_ASSIGN(current, Inspect());
       }
+    } else if (!ok) {
+      SB_TRY_ASSIGN(current, Inspect());
     }
-    f->after = *current;
+    f->after = std::move(current);
     return ok;
   }
 
@@ -195,38 +210,8 @@ class Replayer {
   devdb::Driver& d_;
   const ReplayOptions& o_;
   ReplayResult* out_;
+  SchemaTracker tracker_;
 };
-
-// The inspected schema of recent snapshots: a snapshot's content is fixed by its key, so
-// a lint restored from it needs no fresh base inspection. Process-wide, small.
-class RealmCache {
- public:
-  std::optional<schema::Realm> Get(const std::string& key) {
-    std::lock_guard<std::mutex> lk(mu_);
-    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-      if (it->first == key) {
-        entries_.splice(entries_.begin(), entries_, it);
-        return entries_.front().second;
-      }
-    }
-    return std::nullopt;
-  }
-  void Put(const std::string& key, const schema::Realm& realm) {
-    std::lock_guard<std::mutex> lk(mu_);
-    entries_.remove_if([&](const auto& e) { return e.first == key; });
-    entries_.emplace_front(key, realm);
-    if (entries_.size() > 8) entries_.pop_back();
-  }
-
- private:
-  std::mutex mu_;
-  std::list<std::pair<std::string, schema::Realm>> entries_;
-};
-
-RealmCache& Realms() {
-  static RealmCache* cache = new RealmCache;
-  return *cache;
-}
 
 }  // namespace
 
@@ -238,7 +223,11 @@ bool FileReplay::failed() const {
   return false;
 }
 
-void WarmUpForReplay(devdb::Driver& driver) { (void)schema::Inspect(driver); }
+void WarmUpForReplay(devdb::Driver& driver) {
+  // Plans both the full and the scoped catalog queries.
+  auto realm = schema::Inspect(driver);
+  if (realm) (void)schema::InspectChanged(driver, *realm, {});
+}
 
 std::vector<std::string> PrefixKeys(const std::vector<dir::Migration>& base) {
   std::vector<std::string> keys;
@@ -275,6 +264,7 @@ Result<ReplayResult> Replay(devdb::Pool& pool, const std::vector<dir::Migration>
       out.base_error = std::move(err);
       out.base_ms = MsSince(t);
       SB_TRY_ASSIGN(out.base_schema, r.Inspect());
+      r.Account();
       return out;
     }
   }
@@ -288,16 +278,19 @@ Result<ReplayResult> Replay(devdb::Pool& pool, const std::vector<dir::Migration>
   std::optional<schema::Realm> cached;
   const bool keyed = options.use_snapshots && !keys.empty() &&
                      (out.snapshot_saved || (out.base_files_replayed == 0 && hit >= 0));
-  if (keyed && options.inspect.schemas.empty()) cached = Realms().Get(keys.back());
+  if (keyed && options.inspect.schemas.empty())
+    cached = CachedSnapshotSchema(out.server, keys.back());
   if (cached) {
     out.base_schema = std::move(*cached);
+    r.tracker().Reset(out.base_schema);
   } else {
     SB_TRY_ASSIGN(out.base_schema, r.Inspect());
-    if (keyed && options.inspect.schemas.empty()) Realms().Put(keys.back(), out.base_schema);
+    if (keyed && options.inspect.schemas.empty()) {
+      CacheSnapshotSchema(out.server, keys.back(), out.base_schema);
+    }
   }
 
   t = Clock::now();
-  schema::Realm current = out.base_schema;
   bool stopped = false;
   for (const auto& m : added) {
     FileReplay& f = out.files.emplace_back();
@@ -306,10 +299,11 @@ Result<ReplayResult> Replay(devdb::Pool& pool, const std::vector<dir::Migration>
       f.tx = m.tx;
       continue;
     }
-    SB_TRY_ASSIGN(bool ok, r.RunNew(m, &current, &f));
+    SB_TRY_ASSIGN(bool ok, r.RunNew(m, &f));
     if (!ok) stopped = true;
   }
   out.new_ms = MsSince(t);
+  r.Account();
   return out;
 }
 

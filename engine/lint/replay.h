@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -49,6 +50,9 @@ struct ReplayOptions {
   // Goose sections: StatementBegin/End blocks are one statement (set for goose dirs).
   bool goose = false;
   schema::InspectOptions inspect;
+  // After each new statement inspect only what it can have changed (SchemaTracker);
+  // false: a full inspection after every statement.
+  bool scoped_inspection = true;
 };
 
 // A statement (or base file) the server refused.
@@ -92,7 +96,70 @@ struct ReplayResult {
   bool snapshot_saved = false;
   // Where the time went (milliseconds).
   double lease_ms = 0, base_ms = 0, snapshot_ms = 0, new_ms = 0, inspect_ms = 0;
+  int full_inspections = 0, scoped_inspections = 0;
 };
+
+// ---- Scoped inspection ----------------------------------------------------------------
+// After a statement only what it can have changed is inspected again; the rest of the
+// schema is carried over. Changes come out the same as with a full inspection after
+// every statement (tests/integration/corpus_replay_test.cc replays the corpus both ways).
+
+// The names of the tables `statement` may change, for schema::InspectChanged: every
+// identifier in it, the tables of the indexes it names, and the tables whose foreign keys
+// reference one of those (renames and cascades change them). nullopt when it cannot tell
+// and everything must be inspected: DO blocks, function calls (SELECT, CALL), EXECUTE,
+// SET (except MySQL user variables), ROLLBACK, ALTER TYPE other than ADD VALUE, ALTER
+// SEQUENCE … RENAME, ALTER SCHEMA, DROP … CASCADE of anything but tables, indexes and
+// views, CREATE FUNCTION / EXTENSION / RULE / DOMAIN, and any statement it does not
+// recognise. Pure.
+std::optional<std::vector<std::string>> TouchedTables(std::string_view statement,
+                                                      sql::Dialect dialect,
+                                                      const schema::Realm& before);
+
+// The schema of one dev-database connection followed through the statements run on it.
+// Not thread-safe (the Driver's rule); the driver must outlive it.
+class SchemaTracker {
+ public:
+  // `scoped` false: a full inspection after every statement (the reference behaviour).
+  SchemaTracker(devdb::Driver& driver, sql::Dialect dialect, schema::InspectOptions options = {},
+                bool scoped = true);
+
+  // The database is known to be in `state` (e.g. restored from a snapshot whose schema
+  // was cached): no inspection needed.
+  void Reset(schema::Realm state);
+  // The state is not known (a base was replayed, a transaction rolled back, a statement
+  // failed half-way): the next call inspects in full.
+  void Invalidate();
+  // The state now; inspects in full when it is not known. The pointer stays valid until
+  // the next call on the tracker.
+  Result<const schema::Realm*> Current();
+  // The state after `statement`, which just ran successfully: an InspectChanged of the
+  // tables it touches when the state before it was known, else a full inspection.
+  Result<const schema::Realm*> After(std::string_view statement);
+
+  double inspect_ms() const { return inspect_ms_; }
+  int full_inspections() const { return full_; }
+  int scoped_inspections() const { return scoped_; }
+
+ private:
+  Result<const schema::Realm*> Full();
+
+  devdb::Driver& driver_;
+  sql::Dialect dialect_;
+  schema::InspectOptions options_;
+  bool scoped_mode_;
+  std::optional<schema::Realm> state_;
+  double inspect_ms_ = 0;
+  int full_ = 0, scoped_ = 0;
+};
+
+// The inspected schema of recent snapshots, process-wide: a snapshot's content is fixed
+// by its key, so a lint restored from it needs no base inspection. `server` tells servers
+// apart (ServerVersion::text and flavour). Bounded (8 entries, LRU); thread-safe.
+std::optional<schema::Realm> CachedSnapshotSchema(const devdb::ServerVersion& server,
+                                                  const std::string& key);
+void CacheSnapshotSchema(const devdb::ServerVersion& server, const std::string& key,
+                         const schema::Realm& realm);
 
 // For devdb::PoolOptions::warm_up of pools that Replay uses: inspects once, so that the
 // connection's prepared catalog queries are planned before a lint needs them.

@@ -55,9 +55,33 @@ std::vector<std::string> EnumMembers(const std::string& type, bool* is_set) {
   return out;
 }
 
+// " AND column IN (names)" for a partial inspection, "" for a full one.
+std::string Only(const std::vector<std::string>* only, const char* column) {
+  if (!only) return "";
+  if (only->empty()) return " AND 1 = 0";
+  std::string list;
+  for (const auto& n : *only) {
+    list += (list.empty() ? "" : ", ") + devdb::QuoteLiteral(devdb::Engine::kMySQL, n);
+  }
+  return std::string(" AND ") + column + " IN (" + list + ")";
+}
+
 }  // namespace
 
-Result<Realm> InspectMySQL(devdb::Driver& d, const InspectOptions& o) {
+Result<TableNames> ListTablesMySQL(devdb::Driver& d, const InspectOptions& o) {
+  auto r = d.Query(
+      "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE "
+      "TABLE_TYPE = 'BASE TABLE' AND " +
+      Filter(o, "TABLE_SCHEMA"));
+  if (!r) return std::move(r).error().Wrap("inspecting table names");
+  TableNames out;
+  out.reserve(r->rows.size());
+  for (const auto& row : r->rows) out.emplace_back(V(row, 0), V(row, 1));
+  return out;
+}
+
+Result<Realm> InspectMySQL(devdb::Driver& d, const InspectOptions& o,
+                           const std::vector<std::string>* only) {
   const bool mysql8 = d.version().flavor == devdb::Flavor::kMySQL && d.version().major >= 8;
   RealmBuilder b;
   auto q = [&](const std::string& sql, const char* what) -> Result<Rows> {
@@ -71,11 +95,12 @@ Result<Realm> InspectMySQL(devdb::Driver& d, const InspectOptions& o) {
                                 "schemas"));
   for (const auto& r : schemas.rows) b.GetSchema(V(r, 0)).collation = V(r, 1);
 
-  SB_TRY_ASSIGN(Rows tables, q("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_COLLATION, TABLE_COMMENT "
-                               "FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' "
-                               "AND " +
-                                   Filter(o, "TABLE_SCHEMA") + " ORDER BY 1, 2",
-                               "tables"));
+  SB_TRY_ASSIGN(Rows tables,
+                q("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_COLLATION, TABLE_COMMENT "
+                  "FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' "
+                  "AND " +
+                      Filter(o, "TABLE_SCHEMA") + Only(only, "TABLE_NAME") + " ORDER BY 1, 2",
+                  "tables"));
   std::map<std::pair<std::string, std::string>, std::string> table_collation;
   for (const auto& r : tables.rows) {
     b.GetTable(V(r, 0), V(r, 1)).comment = V(r, 3);
@@ -88,7 +113,8 @@ Result<Realm> InspectMySQL(devdb::Driver& d, const InspectOptions& o) {
                   "c.GENERATION_EXPRESSION, c.COLUMN_COMMENT FROM information_schema.COLUMNS c "
                   "JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND "
                   "t.TABLE_NAME = c.TABLE_NAME AND t.TABLE_TYPE = 'BASE TABLE' WHERE " +
-                      Filter(o, "c.TABLE_SCHEMA") + " ORDER BY 1, 2, c.ORDINAL_POSITION",
+                      Filter(o, "c.TABLE_SCHEMA") + Only(only, "c.TABLE_NAME") +
+                      " ORDER BY 1, 2, c.ORDINAL_POSITION",
                   "columns"));
   for (const auto& r : cols.rows) {
     Table& t = b.GetTable(V(r, 0), V(r, 1));
@@ -112,12 +138,13 @@ Result<Realm> InspectMySQL(devdb::Driver& d, const InspectOptions& o) {
     t.columns.push_back(std::move(c));
   }
 
-  SB_TRY_ASSIGN(Rows idx, q(std::string("SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, "
-                                        "COLUMN_NAME, SUB_PART, INDEX_TYPE, COLLATION, ") +
-                                (mysql8 ? "EXPRESSION" : "NULL") +
-                                " FROM information_schema.STATISTICS WHERE " +
-                                Filter(o, "TABLE_SCHEMA") + " ORDER BY 1, 2, 3, SEQ_IN_INDEX",
-                            "indexes"));
+  SB_TRY_ASSIGN(Rows idx,
+                q(std::string("SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, "
+                              "COLUMN_NAME, SUB_PART, INDEX_TYPE, COLLATION, ") +
+                      (mysql8 ? "EXPRESSION" : "NULL") +
+                      " FROM information_schema.STATISTICS WHERE " + Filter(o, "TABLE_SCHEMA") +
+                      Only(only, "TABLE_NAME") + " ORDER BY 1, 2, 3, SEQ_IN_INDEX",
+                  "indexes"));
   std::string cur_key;
   std::vector<std::pair<Table*, Index>> built;
   for (const auto& r : idx.rows) {
@@ -154,7 +181,8 @@ Result<Realm> InspectMySQL(devdb::Driver& d, const InspectOptions& o) {
         "JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = "
         "k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = "
         "k.TABLE_NAME WHERE k.REFERENCED_TABLE_NAME IS NOT NULL AND " +
-            Filter(o, "k.TABLE_SCHEMA") + " ORDER BY 1, 2, 3, k.ORDINAL_POSITION",
+            Filter(o, "k.TABLE_SCHEMA") + Only(only, "k.TABLE_NAME") +
+            " ORDER BY 1, 2, 3, k.ORDINAL_POSITION",
         "foreign keys"));
   cur_key.clear();
   ForeignKey* fk = nullptr;
@@ -180,10 +208,10 @@ Result<Realm> InspectMySQL(devdb::Driver& d, const InspectOptions& o) {
             "information_schema.CHECK_CONSTRAINTS cc JOIN information_schema.TABLE_CONSTRAINTS "
             "tc ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA AND tc.CONSTRAINT_NAME = "
             "cc.CONSTRAINT_NAME AND tc.CONSTRAINT_TYPE = 'CHECK' WHERE " +
-                Filter(o, "tc.TABLE_SCHEMA") + " ORDER BY 1, 2, 3"
+                Filter(o, "tc.TABLE_SCHEMA") + Only(only, "tc.TABLE_NAME") + " ORDER BY 1, 2, 3"
           : "SELECT CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM "
             "information_schema.CHECK_CONSTRAINTS WHERE " +
-                Filter(o, "CONSTRAINT_SCHEMA") + " ORDER BY 1, 2, 3";
+                Filter(o, "CONSTRAINT_SCHEMA") + Only(only, "TABLE_NAME") + " ORDER BY 1, 2, 3";
   SB_TRY_ASSIGN(Rows checks, q(checks_sql, "checks"));
   for (const auto& r : checks.rows) {
     b.GetTable(V(r, 0), V(r, 1)).checks.push_back(Check{V(r, 2), V(r, 3), true});

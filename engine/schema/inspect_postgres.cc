@@ -39,7 +39,7 @@ LEFT JOIN pg_description cd ON cd.objoid = c.oid AND cd.classoid = 'pg_class'::r
      AND cd.objsubid = a.attnum
 LEFT JOIN pg_description td ON td.objoid = c.oid AND td.classoid = 'pg_class'::regclass
      AND td.objsubid = 0
-WHERE c.relkind IN ('r', 'p') AND %s
+WHERE c.relkind IN ('r', 'p') AND %s%c
 ORDER BY 1, 2, a.attnum)";
 
 const char kIndexes[] = R"(
@@ -55,7 +55,7 @@ JOIN pg_am am ON am.oid = ic.relam
 LEFT JOIN pg_constraint con ON con.conindid = x.indexrelid AND con.conrelid = x.indrelid
      AND con.contype IN ('p', 'u', 'x')
 CROSS JOIN LATERAL generate_series(1, x.indnatts) AS k(i)
-WHERE t.relkind IN ('r', 'p') AND %s
+WHERE t.relkind IN ('r', 'p') AND %s%t
 ORDER BY 1, 2, 3, k.i)";
 
 const char kForeignKeys[] = R"(
@@ -72,7 +72,7 @@ JOIN pg_class t ON t.oid = c.conrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 JOIN pg_class rt ON rt.oid = c.confrelid
 JOIN pg_namespace rn ON rn.oid = rt.relnamespace
-WHERE c.contype = 'f' AND %s
+WHERE c.contype = 'f' AND %s%t
 ORDER BY 1, 2, 3)";
 
 const char kChecks[] = R"(
@@ -80,7 +80,7 @@ SELECT n.nspname, t.relname, c.conname, pg_get_expr(c.conbin, c.conrelid, true),
 FROM pg_constraint c
 JOIN pg_class t ON t.oid = c.conrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
-WHERE c.contype = 'c' AND %s
+WHERE c.contype = 'c' AND %s%t
 ORDER BY 1, 2, 3)";
 
 const char kViews[] = R"(
@@ -112,10 +112,29 @@ WHERE %s
 GROUP BY 1, 2
 ORDER BY 1, 2)";
 
-std::string Fill(const char* tmpl, const std::string& filter) {
+const char kTableNames[] = R"(
+SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p') AND %s)";
+
+// The scope of a partial inspection, on the table alias `a`: the tables named in $1
+// (names separated by chr(1)), their partitions and inheritance children. One text for
+// every scope, so the prepared plan is reused.
+std::string ScopeCondition(char a) {
+  return std::string(" AND ") + a +
+         ".oid IN (WITH RECURSIVE s(oid) AS (SELECT oid FROM pg_class WHERE relkind IN ('r', "
+         "'p') AND relname = ANY (string_to_array($1, chr(1))) UNION SELECT i.inhrelid FROM "
+         "pg_inherits i JOIN s ON i.inhparent = s.oid) SELECT oid FROM s)";
+}
+
+// The template with %s replaced by `filter` and %c / %t by the scope condition on the
+// alias c / t (nothing when `scoped` is false).
+std::string Fill(const char* tmpl, const std::string& filter, bool scoped) {
   std::string s = tmpl;
-  size_t p = s.find("%s");
-  s.replace(p, 2, filter);
+  for (char a : {'c', 't'}) {
+    size_t p = s.find(std::string("%") + a);
+    if (p != std::string::npos) s.replace(p, 2, scoped ? ScopeCondition(a) : "");
+  }
+  s.replace(s.find("%s"), 2, filter);
   return s;
 }
 
@@ -148,11 +167,29 @@ std::string FkAction(const std::string& c) {
 
 }  // namespace
 
-Result<Realm> InspectPostgres(devdb::Driver& d, const InspectOptions& o) {
+Result<TableNames> ListTablesPostgres(devdb::Driver& d, const InspectOptions& o) {
+  auto r = d.QueryPrepared(Fill(kTableNames, NamespaceFilter(o, devdb::Engine::kPostgres), false));
+  if (!r) return std::move(r).error().Wrap("inspecting table names");
+  TableNames out;
+  out.reserve(r->rows.size());
+  for (const auto& row : r->rows) out.emplace_back(V(row, 0), V(row, 1));
+  return out;
+}
+
+Result<Realm> InspectPostgres(devdb::Driver& d, const InspectOptions& o,
+                              const std::vector<std::string>* only) {
   const std::string filter = NamespaceFilter(o, devdb::Engine::kPostgres);
+  std::vector<std::string> params;
+  if (only) {
+    std::string names;
+    for (const auto& n : *only) names += (names.empty() ? "" : "\x01") + n;
+    params.push_back(std::move(names));
+  }
   RealmBuilder b;
   auto q = [&](const char* tmpl, const char* what) -> Result<Rows> {
-    auto r = d.QueryPrepared(Fill(tmpl, filter));
+    std::string sql = Fill(tmpl, filter, only != nullptr);
+    const bool uses_scope = only && sql.find("$1") != std::string::npos;
+    auto r = uses_scope ? d.QueryParams(sql, params) : d.QueryPrepared(sql);
     if (!r) return std::move(r).error().Wrap(std::string("inspecting ") + what);
     return r;
   };

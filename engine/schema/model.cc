@@ -1,5 +1,7 @@
 // Model lookups, the inspection dispatcher and the builder the inspectors share.
 #include <algorithm>
+#include <cctype>
+#include <set>
 
 #include "engine/schema/inspect_internal.h"
 #include "engine/schema/schema.h"
@@ -33,6 +35,62 @@ size_t Realm::TableCount() const {
 Result<Realm> Inspect(devdb::Driver& driver, const InspectOptions& options) {
   if (driver.version().flavor == devdb::Flavor::kPostgres) return InspectPostgres(driver, options);
   return InspectMySQL(driver, options);
+}
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+Result<Realm> InspectChanged(devdb::Driver& driver, const Realm& before,
+                             const std::vector<std::string>& tables,
+                             const InspectOptions& options) {
+  const bool pg = driver.version().flavor == devdb::Flavor::kPostgres;
+  SB_TRY_ASSIGN(TableNames names,
+                pg ? ListTablesPostgres(driver, options) : ListTablesMySQL(driver, options));
+  std::sort(names.begin(), names.end());
+  std::set<std::string> wanted;
+  for (const auto& t : tables) wanted.insert(Lower(t));
+  std::set<std::string> only;  // exact names to read again: the named ones and new ones
+  for (const auto& [schema, table] : names) {
+    if (!before.FindTable(schema, table) || wanted.count(Lower(table))) only.insert(table);
+  }
+  std::vector<std::string> list(only.begin(), only.end());
+  SB_TRY_ASSIGN(Realm part, pg ? InspectPostgres(driver, options, &list)
+                               : InspectMySQL(driver, options, &list));
+  Realm out;
+  out.schemas.reserve(part.schemas.size());
+  auto next = names.begin();
+  for (Schema& ps : part.schemas) {
+    Schema s;
+    s.name = std::move(ps.name);
+    s.views = std::move(ps.views);
+    s.sequences = std::move(ps.sequences);
+    s.enums = std::move(ps.enums);
+    s.collation = std::move(ps.collation);
+    // Tables of schemas before this one cannot exist: the schema list is complete.
+    while (next != names.end() && next->first < s.name) ++next;
+    const Schema* bs = before.FindSchema(s.name);
+    auto pt = ps.tables.begin();
+    for (; next != names.end() && next->first == s.name; ++next) {
+      const std::string& name = next->second;
+      while (pt != ps.tables.end() && pt->name < name) ++pt;
+      if (pt != ps.tables.end() && pt->name == name) {
+        s.tables.push_back(std::move(*pt));
+      } else if (const Table* bt = bs ? bs->FindTable(name) : nullptr) {
+        s.tables.push_back(*bt);
+      } else {  // created after its name was listed: read it again next time
+        s.tables.push_back(Table{.name = name});
+      }
+    }
+    out.schemas.push_back(std::move(s));
+  }
+  return out;
 }
 
 Schema& RealmBuilder::GetSchema(const std::string& name) {

@@ -40,6 +40,8 @@ struct Column {
   std::string comment;
   std::vector<std::string> enum_values;  // MySQL enum(...) / set(...) members, in order
   bool is_set = false;                   // MySQL set(...) rather than enum(...)
+
+  bool operator==(const Column&) const = default;
 };
 
 struct IndexPart {
@@ -47,6 +49,8 @@ struct IndexPart {
   std::string expr;    // the expression (PG pg_get_indexdef column, MySQL 8 EXPRESSION)
   bool desc = false;
   int prefix = 0;  // MySQL prefix length (SUB_PART), 0 = whole column
+
+  bool operator==(const IndexPart&) const = default;
 };
 
 struct Index {
@@ -58,6 +62,8 @@ struct Index {
   std::vector<std::string> include;  // PG INCLUDE columns
   std::string predicate;             // partial index WHERE, "" if none
   std::string method;                // "btree", "gin", "hash", "BTREE", "FULLTEXT" ...
+
+  bool operator==(const Index&) const = default;
 };
 
 struct ForeignKey {
@@ -69,12 +75,16 @@ struct ForeignKey {
   std::string on_update;  // "NO ACTION", "CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT"
   std::string on_delete;
   bool validated = true;  // PG NOT VALID → false
+
+  bool operator==(const ForeignKey&) const = default;
 };
 
 struct Check {
   std::string name;
   std::string expr;
   bool validated = true;
+
+  bool operator==(const Check&) const = default;
 };
 
 struct Table {
@@ -87,6 +97,8 @@ struct Table {
   std::string comment;
   bool partitioned = false;  // PG relkind 'p'
 
+  bool operator==(const Table&) const = default;
+
   const Column* FindColumn(std::string_view name) const;
   const Index* FindIndex(std::string_view name) const;
 };
@@ -95,6 +107,8 @@ struct View {
   std::string name;
   std::string definition;
   bool materialized = false;
+
+  bool operator==(const View&) const = default;
 };
 
 struct Sequence {
@@ -103,11 +117,15 @@ struct Sequence {
   int64_t start = 1;
   int64_t increment = 1;
   std::string owned_by;  // "table.column" when OWNED BY, else ""
+
+  bool operator==(const Sequence&) const = default;
 };
 
 struct EnumType {  // PG CREATE TYPE ... AS ENUM
   std::string name;
   std::vector<std::string> values;
+
+  bool operator==(const EnumType&) const = default;
 };
 
 struct Schema {
@@ -118,6 +136,8 @@ struct Schema {
   std::vector<EnumType> enums;
   std::string collation;  // MySQL schema default collation
 
+  bool operator==(const Schema&) const = default;
+
   const Table* FindTable(std::string_view name) const;
 };
 
@@ -127,6 +147,10 @@ struct Realm {
   const Schema* FindSchema(std::string_view name) const;
   const Table* FindTable(std::string_view schema, std::string_view table) const;
   size_t TableCount() const;
+
+  // Exact equality of every inspected field (two inspections of an unchanged database
+  // compare equal).
+  bool operator==(const Realm&) const = default;
 };
 
 struct InspectOptions {
@@ -138,6 +162,20 @@ struct InspectOptions {
 // Reads the schema of the driver's database with a fixed handful of catalog queries
 // (not one per table). Errors: those of Driver::Query, wrapped "inspecting ...".
 Result<Realm> Inspect(devdb::Driver& driver, const InspectOptions& options = {});
+
+// The state after a change that can only have touched some tables, without reading the
+// others again: `before` is the state the change started from (as Inspect() returned
+// it), `tables` the names of the tables it may have changed, compared ASCII
+// case-insensitively in every inspected schema. One catalog query lists every table's
+// name, so created and dropped tables are always seen (a created one is read in full);
+// the named ones are read with the same queries as Inspect() filtered by name (on
+// PostgreSQL with their partitions and inheritance children); schemas, views, sequences
+// and enum types are read whole; every other table is copied from `before`.
+// The result equals Inspect() whenever every table that exists both before and after
+// and whose inspected state changed is named. Errors as Inspect().
+Result<Realm> InspectChanged(devdb::Driver& driver, const Realm& before,
+                             const std::vector<std::string>& tables,
+                             const InspectOptions& options = {});
 
 // ---------------------------------------------------------------------------------------
 // Diff

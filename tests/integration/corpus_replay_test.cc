@@ -10,6 +10,8 @@
 #include "engine/devdb/pool.h"
 #include "engine/devdb/test_util.h"
 #include "engine/dir/dir.h"
+#include "engine/lint/dev_replay.h"
+#include "engine/lint/lint.h"
 #include "engine/lint/replay.h"
 
 namespace schemabot {
@@ -61,6 +63,96 @@ void ExpectClean(devdb::Pool& pool, const std::vector<dir::Migration>& files, sq
   EXPECT_GT(r->base_schema.TableCount(), 0u);
   std::printf("replayed %zu files in %.0f ms (%zu tables)\n", files.size(), r->base_ms,
               r->base_schema.TableCount());
+}
+
+// A state with the leased database's name (MySQL: the schema) replaced by "db", so that
+// states of two leases compare.
+schema::Realm Normalized(schema::Realm realm, const std::string& db) {
+  for (auto& s : realm.schemas) {
+    if (s.name == db) s.name = "db";
+    for (auto& v : s.views) {  // MySQL qualifies every column with the schema
+      const std::string quoted = "`" + db + "`";
+      for (size_t p = v.definition.find(quoted); p != std::string::npos;
+           p = v.definition.find(quoted, p)) {
+        v.definition.replace(p, quoted.size(), "`db`");
+      }
+    }
+    for (auto& t : s.tables) {
+      for (auto& fk : t.foreign_keys) {
+        if (fk.ref_schema == db) fk.ref_schema = "db";
+      }
+    }
+  }
+  return realm;
+}
+
+std::string Describe(schema::Changes changes, const std::string& db = "") {
+  std::string out;
+  for (auto& c : changes) {
+    if (!db.empty() && c.schema == db) c.schema = "db";
+    out += schema::ToString(c) + (c.modified ? " modified=" + std::to_string(c.modified) : "") +
+           (c.from_name.empty() ? "" : " from=" + c.from_name) + "\n";
+  }
+  return out;
+}
+
+// Replays files[base..] statement by statement on two leased databases at once: one
+// inspecting in full after every statement, one inspecting only what the statement
+// touches (the default). Every state and every statement's Changes must be the same, and
+// most statements must have been scoped (else the comparison proves nothing).
+void ExpectScopedMatchesFull(devdb::Pool& pool, const std::vector<dir::Migration>& files,
+                             size_t base, sql::Dialect dialect, dir::DirFormat format) {
+  ASSERT_LT(base, files.size());
+  auto full_lease = pool.Acquire();
+  ASSERT_TRUE(full_lease) << full_lease.error().message;
+  auto scoped_lease = pool.Acquire();
+  ASSERT_TRUE(scoped_lease) << scoped_lease.error().message;
+  auto full = lint::NewDriverReplayer((*full_lease)->driver(), dialect, format,
+                                      {.scoped_inspection = false});
+  auto scoped = lint::NewDriverReplayer((*scoped_lease)->driver(), dialect, format,
+                                        {.scoped_inspection = true});
+  const std::string db_a = (*full_lease)->driver().database();
+  const std::string db_b = (*scoped_lease)->driver().database();
+  std::vector<dir::Migration> prefix(files.begin(), files.begin() + base);
+  auto rb = full->ReplayBase(prefix);
+  ASSERT_TRUE(rb) << rb.error().message;
+  rb = scoped->ReplayBase(prefix);
+  ASSERT_TRUE(rb) << rb.error().message;
+  size_t statements = 0, scopable = 0, changes = 0;
+  for (size_t k = base; k < files.size(); ++k) {
+    const dir::Migration& m = files[k];
+    auto stmts = lint::SplitMigration(m, format, dialect);
+    ASSERT_TRUE(stmts) << m.file << ": " << stmts.error().message;
+    const bool tx = m.tx == dir::TxMode::kFile;
+    auto a = full->ReplayFile(m, *stmts, tx);
+    ASSERT_TRUE(a) << m.file << ": " << a.error().message;
+    auto b = scoped->ReplayFile(m, *stmts, tx);
+    ASSERT_TRUE(b) << m.file << ": " << b.error().message;
+    ASSERT_FALSE(a->failure) << m.file << ": " << a->failure->message;
+    ASSERT_FALSE(b->failure) << m.file << ": " << b->failure->message;
+    ASSERT_EQ(a->states.size(), b->states.size()) << m.file;
+    ASSERT_EQ(a->changes.size(), b->changes.size()) << m.file;
+    auto same = [&](size_t i) {
+      return Normalized(a->states[i], db_a) == Normalized(b->states[i], db_b);
+    };
+    ASSERT_TRUE(same(0)) << m.file << ": the state before the file differs";
+    for (size_t i = 0; i < a->changes.size(); ++i) {
+      const sql::Statement& st = (*stmts)[i];
+      ++statements;
+      if (lint::TouchedTables(st.text, dialect, a->states[i])) ++scopable;
+      changes += a->changes[i].size();
+      ASSERT_EQ(Describe(a->changes[i], db_a), Describe(b->changes[i], db_b))
+          << m.file << ":" << st.line << ": " << st.text;
+      ASSERT_TRUE(same(i + 1)) << m.file << ":" << st.line
+                               << ": the state after the statement differs: "
+                               << Describe(schema::Diff(Normalized(a->states[i + 1], db_a),
+                                                        Normalized(b->states[i + 1], db_b)))
+                               << st.text;
+    }
+  }
+  std::printf("%zu statements compared (%zu scoped, %zu changes)\n", statements, scopable, changes);
+  EXPECT_GT(changes, 0u);
+  EXPECT_GT(scopable * 10, statements * 7) << "under 70% of the statements were scoped";
 }
 
 // One pool per server for the whole suite; the server is skipped (or, under
@@ -182,6 +274,40 @@ TEST_F(PostgresCorpus, FailingStatementIsPositioned) {
   EXPECT_FALSE(r->files[1].executed);
   // The failed file was rolled back as a whole.
   EXPECT_EQ(f.after.FindTable("public", "users")->FindColumn("email"), nullptr);
+}
+
+// Scoped inspection after each statement gives what a full one gives, on the corpus.
+TEST_F(PostgresCorpus, ScopedInspectionMatchesFullHatchet) {
+  auto files = Load("hatchet-postgres-atlas", dir::DirFormat::kAtlas, "/migrations");
+  ExpectScopedMatchesFull(*pool_, files, 0, sql::Dialect::kPostgres, dir::DirFormat::kAtlas);
+}
+
+TEST_F(PostgresCorpus, ScopedInspectionMatchesFullMattermost) {
+  auto files =
+      Load("mattermost-postgres-golang-migrate", dir::DirFormat::kGolangMigrate, "/migrations");
+  ExpectScopedMatchesFull(*pool_, files, 0, sql::Dialect::kPostgres,
+                          dir::DirFormat::kGolangMigrate);
+}
+
+TEST_F(PostgresCorpus, ScopedInspectionMatchesFullOpenmeterLast40) {
+  auto files = Load("openmeter-postgres-atlas-golang-migrate", dir::DirFormat::kGolangMigrate,
+                    "/migrations");
+  ASSERT_GT(files.size(), 40u);
+  ExpectScopedMatchesFull(*pool_, files, files.size() - 40, sql::Dialect::kPostgres,
+                          dir::DirFormat::kGolangMigrate);
+}
+
+TEST_F(MySQLCorpus, ScopedInspectionMatchesFullHawkbit) {
+  auto files = Load("hawkbit-mysql-flyway", dir::DirFormat::kFlyway, "/migrations");
+  ExpectScopedMatchesFull(*pool_, files, 0, sql::Dialect::kMySQL, dir::DirFormat::kFlyway);
+}
+
+TEST_F(MySQLCorpus, ScopedInspectionMatchesFullMattermostLast40) {
+  auto files =
+      Load("mattermost-mysql-golang-migrate", dir::DirFormat::kGolangMigrate, "/migrations");
+  ASSERT_GT(files.size(), 40u);
+  ExpectScopedMatchesFull(*pool_, files, files.size() - 40, sql::Dialect::kMySQL,
+                          dir::DirFormat::kGolangMigrate);
 }
 
 TEST_F(MySQLCorpus, HawkbitFlywayReplaysClean) {
