@@ -302,11 +302,11 @@ TEST_F(MySQLCorpus, ScopedInspectionMatchesFullHawkbit) {
   ExpectScopedMatchesFull(*pool_, files, 0, sql::Dialect::kMySQL, dir::DirFormat::kFlyway);
 }
 
-TEST_F(MySQLCorpus, ScopedInspectionMatchesFullMattermostLast40) {
+TEST_F(MySQLCorpus, ScopedInspectionMatchesFullMattermostLast25) {
   auto files =
       Load("mattermost-mysql-golang-migrate", dir::DirFormat::kGolangMigrate, "/migrations");
-  ASSERT_GT(files.size(), 40u);
-  ExpectScopedMatchesFull(*pool_, files, files.size() - 40, sql::Dialect::kMySQL,
+  ASSERT_GT(files.size(), 25u);
+  ExpectScopedMatchesFull(*pool_, files, files.size() - 25, sql::Dialect::kMySQL,
                           dir::DirFormat::kGolangMigrate);
 }
 
