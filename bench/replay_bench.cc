@@ -7,7 +7,8 @@
 //           transactions) vs `psql -v ON_ERROR_STOP=1 -q -f f1 -f f2 …` into a fresh db
 //   cold    full + saving the prefix snapshot (what the first lint of a directory does)
 //   incr    all but the last file from the snapshot, the last one statement by statement
-//           with an inspection after each: % of full
+//           with an inspection after each (scoped to what the statement touches): % of
+//           full; through lint::Replay and through the pipeline's NewPoolReplayer
 //   lease   Acquire + release of a pooled database: p50 / p99, with background
 //           preparation (warm) and with the reset done synchronously on return
 //   inspect a 300-table schema, median
@@ -26,6 +27,8 @@
 
 #include "engine/devdb/pool.h"
 #include "engine/dir/dir.h"
+#include "engine/lint/dev_replay.h"
+#include "engine/lint/lint.h"
 #include "engine/lint/replay.h"
 #include "engine/schema/schema.h"
 
@@ -66,9 +69,25 @@ double Percentile(std::vector<double> v, double p) {
 }
 
 struct Figures {
-  double client = 1e18, full = 1e18, cold = 1e18, incr = 1e18;
+  double client = 1e18, full = 1e18, cold = 1e18, incr = 1e18, pipe_incr = 1e18;
   lint::ReplayResult full_r, cold_r, incr_r;
+  lint::ReplayStats pipe_st;
 };
+
+// The pipeline's replayer (what `schemabot lint` runs): NewPoolReplayer, base from the
+// pool, then the last file statement by statement. Milliseconds, or -1.
+double PipelineRun(devdb::Pool& pool, const std::vector<dir::Migration>& prefix,
+                   const dir::Migration& last, sql::Dialect dialect, dir::DirFormat format,
+                   lint::ReplayStats* st) {
+  auto t = Clock::now();
+  auto rep = lint::NewPoolReplayer(pool, dialect, format, st);
+  if (!rep->ReplayBase(prefix)) return -1;
+  auto stmts = lint::SplitMigration(last, format, dialect);
+  if (!stmts) return -1;
+  auto f = rep->ReplayFile(last, *stmts, last.tx == dir::TxMode::kFile);
+  if (!f || f->failure) return -1;
+  return Ms(t);
+}
 
 // The client baseline: `cmd` gets a fresh database named `db` each run.
 double ClientRun(devdb::Driver& admin, devdb::Engine e, const std::string& db,
@@ -88,13 +107,14 @@ double ClientRun(devdb::Driver& admin, devdb::Engine e, const std::string& db,
 void Breakdown(const char* what, const lint::ReplayResult& r) {
   std::printf(
       "    %-6s lease %.1f ms, base %.1f ms (%d files), snapshot %.1f ms, new %.1f ms "
-      "(inspections %.1f ms), %zu tables\n",
+      "(inspections %.1f ms: %d full, %d scoped), %zu tables\n",
       what, r.lease_ms, r.base_ms, r.base_files_replayed, r.snapshot_ms, r.new_ms, r.inspect_ms,
-      r.base_schema.TableCount());
+      r.full_inspections, r.scoped_inspections, r.base_schema.TableCount());
 }
 
 int Bench(const char* label, const devdb::Url& admin_url, const std::vector<dir::Migration>& files,
-          sql::Dialect dialect, const std::string& client_cmd_prefix, int runs) {
+          sql::Dialect dialect, dir::DirFormat format, const std::string& client_cmd_prefix,
+          int runs) {
   auto admin = devdb::Connect(admin_url);
   if (!admin) {
     std::printf("%s: %s\n", label, admin.error().message.c_str());
@@ -166,6 +186,21 @@ int Bench(const char* label, const devdb::Url& admin_url, const std::vector<dir:
       return 1;
     }
     if (ms < f.incr) f.incr = ms, f.incr_r = *ir;
+    // The pipeline's replayer on the same pool: its snapshot keys are atlas.sum hashes, so
+    // a first run saves its own snapshot, then the incremental one.
+    lint::ReplayStats pst;
+    if (PipelineRun(**cold_pool, prefix, last[0], dialect, format, &pst) < 0) {
+      std::printf("%s: pipeline replay failed\n", label);
+      return 1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    pst = {};
+    ms = PipelineRun(**cold_pool, prefix, last[0], dialect, format, &pst);
+    if (ms < 0 || pst.from_snapshot != static_cast<int>(prefix.size())) {
+      std::printf("%s: pipeline incremental replay did not use the snapshot\n", label);
+      return 1;
+    }
+    if (ms < f.pipe_incr) f.pipe_incr = ms, f.pipe_st = pst;
   }
   std::printf("%s (%zu files, %s %d.%d)\n", label, files.size(),
               std::string(devdb::FlavorName((*pool)->version().flavor)).c_str(),
@@ -177,6 +212,11 @@ int Bench(const char* label, const devdb::Url& admin_url, const std::vector<dir:
   std::printf("  incremental            %8.0f ms   %.1f%% of full (target < 5%%), %zu statements\n",
               f.incr, 100 * f.incr / f.full,
               f.incr_r.files.empty() ? size_t{0} : f.incr_r.files[0].statements.size());
+  std::printf(
+      "  pipeline incremental   %8.0f ms   %.1f%% of full (NewPoolReplayer: lease %.1f ms, "
+      "base schema %s)\n",
+      f.pipe_incr, 100 * f.pipe_incr / f.full, f.pipe_st.lease_ms,
+      f.pipe_st.base_schema_cached ? "from the snapshot cache" : "inspected");
   Breakdown("full", f.full_r);
   Breakdown("cold", f.cold_r);
   Breakdown("incr", f.incr_r);
@@ -257,7 +297,7 @@ int main(int argc, char** argv) {
     std::string psql = "psql -X -q -v ON_ERROR_STOP=1 'postgres://" + url->user +
                        "@/sb_bench_client?host=" + url->socket + "'";
     rc |= Bench("openmeter-postgres-atlas-golang-migrate", *url, files, sql::Dialect::kPostgres,
-                psql, runs);
+                dir::DirFormat::kGolangMigrate, psql, runs);
     Inspect300(*url);
   } else {
     std::printf("SCHEMABOT_TEST_PG_URL not set: PostgreSQL skipped\n");
@@ -266,7 +306,8 @@ int main(int argc, char** argv) {
     auto url = devdb::ParseUrl(my);
     auto files = Load("hawkbit-mysql-flyway", dir::DirFormat::kFlyway);
     std::string client = "mariadb -u" + url->user + " --socket=" + url->socket + " sb_bench_client";
-    rc |= Bench("hawkbit-mysql-flyway", *url, files, sql::Dialect::kMySQL, client, runs);
+    rc |= Bench("hawkbit-mysql-flyway", *url, files, sql::Dialect::kMySQL, dir::DirFormat::kFlyway,
+                client, runs);
     Inspect300(*url);
   } else {
     std::printf("SCHEMABOT_TEST_MYSQL_URL not set: MariaDB skipped\n");

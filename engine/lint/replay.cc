@@ -225,6 +225,7 @@ bool FileReplay::failed() const {
 
 void WarmUpForReplay(devdb::Driver& driver) {
   // Plans both the full and the scoped catalog queries.
+  UseGenericPlans(driver);
   auto realm = schema::Inspect(driver);
   if (realm) (void)schema::InspectChanged(driver, *realm, {});
 }

@@ -105,10 +105,10 @@ struct ReplayResult {
 // every statement (tests/integration/corpus_replay_test.cc replays the corpus both ways).
 
 // The names of the tables `statement` may change, for schema::InspectChanged: every
-// identifier in it, the tables of the indexes it names, and the tables whose foreign keys
-// reference one of those (renames and cascades change them). nullopt when it cannot tell
-// and everything must be inspected: DO blocks, function calls (SELECT, CALL), EXECUTE,
-// SET (except MySQL user variables), ROLLBACK, ALTER TYPE other than ADD VALUE, ALTER
+// identifier in it, the tables of the indexes it names, and — when it renames, drops,
+// moves or (de)attaches partitions — the tables whose foreign keys reference one of those. nullopt
+// when it cannot tell and everything must be inspected: DO blocks, function calls (SELECT, CALL),
+// EXECUTE, SET (except MySQL user variables), ROLLBACK, ALTER TYPE other than ADD VALUE, ALTER
 // SEQUENCE … RENAME, ALTER SCHEMA, DROP … CASCADE of anything but tables, indexes and
 // views, CREATE FUNCTION / EXTENSION / RULE / DOMAIN, and any statement it does not
 // recognise. Pure.
@@ -148,10 +148,17 @@ class SchemaTracker {
   sql::Dialect dialect_;
   schema::InspectOptions options_;
   bool scoped_mode_;
+  bool generic_plans_ = false;
   std::optional<schema::Realm> state_;
   double inspect_ms_ = 0;
   int full_ = 0, scoped_ = 0;
 };
+
+// PostgreSQL 12+: sets plan_cache_mode = force_generic_plan on the session, so that the
+// scoped catalog queries run one prepared plan whatever tables they name (custom plans
+// would be planned again on every call). SchemaTracker does it before its first scoped
+// inspection; WarmUpForReplay too. No-op elsewhere; errors are ignored (only speed).
+void UseGenericPlans(devdb::Driver& driver);
 
 // The inspected schema of recent snapshots, process-wide: a snapshot's content is fixed
 // by its key, so a lint restored from it needs no base inspection. `server` tells servers

@@ -98,6 +98,13 @@ bool Scopable(std::string_view text, sql::Dialect dialect, const std::vector<sql
 
 }  // namespace
 
+void UseGenericPlans(devdb::Driver& driver) {
+  const devdb::ServerVersion& v = driver.version();
+  if (v.flavor != devdb::Flavor::kPostgres || v.major < 12) return;
+  // Only a plan choice; a migration that resets it only makes inspections slower.
+  (void)driver.Exec("SET plan_cache_mode = force_generic_plan");
+}
+
 std::optional<std::vector<std::string>> TouchedTables(std::string_view statement,
                                                       sql::Dialect dialect,
                                                       const schema::Realm& before) {
@@ -116,8 +123,18 @@ std::optional<std::vector<std::string>> TouchedTables(std::string_view statement
       if (add) out.insert(Lower(tab.name));
     }
   }
-  // Tables referencing a touched one: renamed or dropped columns and tables, and dropped
-  // unique indexes, change or drop their foreign keys.
+  // Tables referencing a touched one: renamed or dropped columns and tables, dropped
+  // unique indexes, moved tables and attached or detached partitions change or drop their
+  // foreign keys. Other statements (ADD …, CREATE INDEX, ALTER COLUMN … TYPE) leave them.
+  static const std::set<std::string> reach = {"rename",    "drop",   "change", "schema",
+                                              "partition", "attach", "detach"};
+  bool referencers = false;
+  for (const auto& tok : tokens) {
+    if (tok.kind == sql::TokenKind::kKeyword || tok.kind == sql::TokenKind::kIdentifier) {
+      referencers = referencers || reach.count(Lower(tok.text)) > 0;
+    }
+  }
+  if (!referencers) return std::vector<std::string>(out.begin(), out.end());
   const std::set<std::string> touched = out;
   for (const auto& s : before.schemas) {
     for (const auto& tab : s.tables) {
@@ -159,6 +176,10 @@ Result<const schema::Realm*> SchemaTracker::After(std::string_view statement) {
   if (!state_ || !scoped_mode_) return Full();
   auto tables = TouchedTables(statement, dialect_, *state_);
   if (!tables) return Full();
+  if (!generic_plans_) {
+    generic_plans_ = true;
+    UseGenericPlans(driver_);
+  }
   auto t = Clock::now();
   auto r = schema::InspectChanged(driver_, *state_, *tables, options_);
   inspect_ms_ += std::chrono::duration<double, std::milli>(Clock::now() - t).count();
