@@ -15,8 +15,10 @@
 //    it (PostgreSQL simple-protocol scripts, MySQL multi-statements) and honouring the
 //    file's transaction mode (dir::Migration::tx; engine/dir reads Mattermost's first line
 //    `-- morph:nontransactional` as no transaction). Save the state as a snapshot.
-// 3. Inspect; then execute each statement of each file in `added` (engine/sql Split, goose
-//    blocks honoured), inspecting after each one and diffing into Changes.
+// 3. Inspect (or take the schema cached with the snapshot: CachedSnapshotSchema); then
+//    execute each statement of each file in `added` (engine/sql Split, goose blocks
+//    honoured), inspecting after each one what it can have changed (SchemaTracker) and
+//    diffing into Changes.
 // A failing statement gets a StatementError with its file-relative line and column (the
 // server's error position when it gives one) and the server's message; its file stops
 // there (a transaction is rolled back), later files are not executed and say so, and the

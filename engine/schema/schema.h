@@ -13,6 +13,9 @@
 //   SB_TRY_ASSIGN(Realm after, Inspect(driver));
 //   Changes changes = Diff(before, after, {.statement = stmt});
 //
+// InspectChanged(driver, before, {"users"}) reads again only the named tables (and lists
+// every table's name) for the state after a statement that touched just those.
+//
 // Thread-safety: the model and Diff are plain values and pure functions. Inspect uses
 // the Driver, so it has the Driver's single-thread rule.
 #pragma once
