@@ -49,9 +49,14 @@ void Workers::Wake() {
 }
 
 void Workers::Loop(int index) {
+  auto last_recover = std::chrono::steady_clock::time_point{};
   while (leasing_) {
-    // Worker 0 also returns expired leases of dead workers (any process) to the queue.
-    if (index == 0) {
+    // Worker 0 also returns expired leases of dead workers (any process) to the queue, once
+    // per poll interval at most (not once per job: under a burst that doubled the store's
+    // transactions).
+    auto now = std::chrono::steady_clock::now();
+    if (index == 0 && now - last_recover >= options_.poll_interval) {
+      last_recover = now;
       auto n = queue_.RecoverExpired();
       if (n && *n > 0) {
         metrics::Inc("schemabot_lease_expiries_total", {}, static_cast<double>(*n));
@@ -135,12 +140,17 @@ void Workers::Heartbeat() {
   auto every = std::max(std::chrono::milliseconds(200), queue_.options().lease / 3);
   auto stats_every = std::chrono::seconds(1);
   auto next_renew = std::chrono::steady_clock::now() + every;
+  auto next_stats = std::chrono::steady_clock::now();
   std::unique_lock lock(mu_);
   while (!drained_) {
-    cv_.wait_for(lock, stats_every);
+    // cv_ is notified on every Wake() (each delivery): wait for the next deadline, not for
+    // the next notification, so a burst of deliveries does not run a Stats() query each.
+    cv_.wait_until(lock, std::min(next_renew, next_stats), [&] { return drained_; });
     if (drained_) break;
     std::vector<int64_t> ids(active_.begin(), active_.end());
-    bool renew = std::chrono::steady_clock::now() >= next_renew;
+    auto now = std::chrono::steady_clock::now();
+    bool renew = now >= next_renew;
+    bool stats = now >= next_stats;
     lock.unlock();
     if (renew) {
       for (int64_t id : ids) {
@@ -150,13 +160,18 @@ void Workers::Heartbeat() {
       }
       next_renew = std::chrono::steady_clock::now() + every;
     }
-    if (auto s = queue_.Stats()) {
-      metrics::Set("schemabot_queue_depth", {{"state", "queued"}}, static_cast<double>(s->queued));
-      metrics::Set("schemabot_queue_depth", {{"state", "running"}},
-                   static_cast<double>(s->running));
-      metrics::Set("schemabot_queue_depth", {{"state", "failed"}}, static_cast<double>(s->failed));
-      metrics::Set("schemabot_queue_oldest_seconds", {},
-                   static_cast<double>(s->oldest_queued_ms) / 1000.0);
+    if (stats) {
+      next_stats = now + stats_every;
+      if (auto s = queue_.Stats()) {
+        metrics::Set("schemabot_queue_depth", {{"state", "queued"}},
+                     static_cast<double>(s->queued));
+        metrics::Set("schemabot_queue_depth", {{"state", "running"}},
+                     static_cast<double>(s->running));
+        metrics::Set("schemabot_queue_depth", {{"state", "failed"}},
+                     static_cast<double>(s->failed));
+        metrics::Set("schemabot_queue_oldest_seconds", {},
+                     static_cast<double>(s->oldest_queued_ms) / 1000.0);
+      }
     }
     lock.lock();
   }
