@@ -6,6 +6,7 @@
 #include <array>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 
 namespace schemabot::webhooks::json {
@@ -17,6 +18,24 @@ constexpr std::array<bool, 256> kPlain = [] {
   for (int c = 0x20; c < 0x80; ++c) t[static_cast<size_t>(c)] = c != '"' && c != '\\';
   return t;
 }();
+
+// The first index at or after `p` whose byte is not plain. Eight bytes at a time while none
+// of them is '"', '\\', a control character or non-ASCII (a word test with no false
+// negatives; its rare false positives fall through to the byte loop).
+size_t SkipPlain(std::string_view s, size_t p) {
+  constexpr uint64_t k01 = 0x0101010101010101ULL, k80 = 0x8080808080808080ULL;
+  const size_t n = s.size();
+  while (p + 8 <= n) {
+    uint64_t v;
+    std::memcpy(&v, s.data() + p, 8);
+    uint64_t q = v ^ (k01 * '"'), b = v ^ (k01 * '\\');
+    uint64_t hit = ((q - k01) & ~q) | ((b - k01) & ~b) | (v - k01 * 0x20) | v;
+    if (hit & k80) break;
+    p += 8;
+  }
+  while (p < n && kPlain[static_cast<unsigned char>(s[p])]) ++p;
+  return p;
+}
 
 bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -128,6 +147,59 @@ std::string Unescape(std::string_view raw) {
   return out;
 }
 
+void AppendQuoted(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t plain = SkipPlain(s, i);
+    out.append(s.data() + i, plain - i);
+    i = plain;
+    if (i >= s.size()) break;
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      size_t len = Utf8Length(s.substr(i));
+      if (len == 0) {
+        out += "\xEF\xBF\xBD";  // U+FFFD
+        ++i;
+      } else {
+        out.append(s.data() + i, len);
+        i += len;
+      }
+      continue;
+    }
+    ++i;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
+    }
+  }
+  out += '"';
+}
+
 Doc::Doc(std::string_view text) : text_(text) {
   nodes_.reserve(text.size() / 16 + 4);
   if (!Parse()) nodes_.clear();
@@ -144,7 +216,7 @@ bool Doc::ScanString(size_t& pos, bool& escaped) {
   size_t p = pos + 1;
   escaped = false;
   for (;;) {
-    while (p < n && kPlain[static_cast<unsigned char>(text_[p])]) ++p;
+    p = SkipPlain(text_, p);
     if (p >= n) return Fail(pos, "unterminated string");
     unsigned char c = static_cast<unsigned char>(text_[p]);
     if (c == '"') {

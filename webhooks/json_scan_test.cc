@@ -170,6 +170,39 @@ TEST(JsonScan, FindTakesTheLastOfRepeatedKeysAndUnescapesKeys) {
   EXPECT_EQ(n, 3);
 }
 
+TEST(JsonScan, AppendQuotedWritesValidJsonForAnyBytes) {
+  const std::string inputs[] = {"plain",
+                                "q\"b\\s/",
+                                std::string("nul\0ctl\x01\x1f\n\t", 11),
+                                "caf\xC3\xA9 \xF0\x9F\x98\x80",
+                                "bad\xFF\xC0\xAF"
+                                "end",
+                                "cut\xE2\x82",
+                                std::string(100, 'x') + "\"" + std::string(9, 'y')};
+  for (const std::string& in : inputs) {
+    std::string out;
+    AppendQuoted(out, in);
+    Doc doc(out);
+    ASSERT_TRUE(doc.ok()) << out << ": " << doc.error();
+    ASSERT_TRUE(NlohmannAccepts(out)) << out;
+    std::string back = doc.root().String();
+    EXPECT_EQ(back, json::parse(out).get<std::string>());
+    if (in.find('\xFF') == std::string::npos && in.find("\xE2\x82") == std::string::npos) {
+      EXPECT_EQ(back, in);
+    }
+  }
+  std::string out;
+  AppendQuoted(out,
+               "a\xFF"
+               "b");
+  EXPECT_EQ(out,
+            "\"a\xEF\xBF\xBD"
+            "b\"");
+  out.clear();
+  AppendQuoted(out, std::string("\x01\"", 2));
+  EXPECT_EQ(out, "\"\\u0001\\\"\"");
+}
+
 // Not a timed test: guards against an accidental quadratic path (a 28 KB payload must stay
 // far below a millisecond even on a loaded machine).
 TEST(JsonScan, ReadsThePullRequestFixtureQuickly) {

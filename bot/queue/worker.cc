@@ -45,7 +45,7 @@ void Workers::Start() {
 void Workers::Wake() {
   std::lock_guard lock(mu_);
   ++wakeups_;
-  cv_.notify_all();  // the heartbeat waits on cv_ too; make sure a worker wakes
+  cv_.notify_one();  // one new job: one idle worker is enough (the others would lease nothing)
 }
 
 void Workers::Loop(int index) {
@@ -143,9 +143,7 @@ void Workers::Heartbeat() {
   auto next_stats = std::chrono::steady_clock::now();
   std::unique_lock lock(mu_);
   while (!drained_) {
-    // cv_ is notified on every Wake() (each delivery): wait for the next deadline, not for
-    // the next notification, so a burst of deliveries does not run a Stats() query each.
-    cv_.wait_until(lock, std::min(next_renew, next_stats), [&] { return drained_; });
+    beat_.wait_until(lock, std::min(next_renew, next_stats), [&] { return drained_; });
     if (drained_) break;
     std::vector<int64_t> ids(active_.begin(), active_.end());
     auto now = std::chrono::steady_clock::now();
@@ -195,6 +193,7 @@ void Workers::Drain(std::chrono::milliseconds grace) {
     lock.lock();
     drained_ = true;
     cv_.notify_all();
+    beat_.notify_all();
   }
   if (heartbeat_.joinable()) heartbeat_.join();
   for (std::thread& t : threads_) {

@@ -115,7 +115,8 @@ class Workers {
   std::atomic<bool> stopping_{false};
   std::atomic<int> running_{0};
   std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable cv_;    // workers (new work) and Drain (a job finished)
+  std::condition_variable beat_;  // the heartbeat (drained)
   uint64_t wakeups_ = 0;
   std::set<int64_t> active_;  // ids of jobs running here (guarded by mu_)
   bool drained_ = false;

@@ -16,9 +16,10 @@
 // (FOR UPDATE SKIP LOCKED), ask dialect().
 //
 // Thread-safety: a Store may be used from any thread. SQLite runs transactions on one
-// connection (BEGIN IMMEDIATE) and groups concurrent ones into one commit, each in its own
-// savepoint (a failing function rolls back only its own work; `fn` must not call Transact);
-// PostgreSQL runs them on a pool of connections.
+// connection, on one committer thread (BEGIN IMMEDIATE), and groups concurrent ones into one
+// commit, each in its own savepoint (a failing function rolls back only its own work; `fn`
+// must not call Transact); commits are fsynced (WAL, synchronous=FULL), so a Transact that
+// returned Ok survives a power loss. PostgreSQL runs them on a pool of connections.
 #pragma once
 
 #include <cstdint>
