@@ -284,8 +284,10 @@ Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, const StoreOp
   // delivery survives a power loss or kernel crash too, not only kill -9 (which NORMAL would
   // already survive). Senders do not redeliver what we acknowledged, so that is the bar.
   // Group commit (above) pays one fsync per batch of concurrent transactions.
-  for (const char* pragma :
-       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+  // A 16 MB page cache (default 2 MB) keeps the jobs and deliveries indexes of a busy queue
+  // in memory instead of re-reading pages from the OS on every delivery.
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                             "PRAGMA foreign_keys=ON", "PRAGMA cache_size=-16000"}) {
     if (sqlite3_exec(db, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) {
       return Unavailable("opening sqlite \"" + path + "\": " + sqlite3_errmsg(db));
     }
