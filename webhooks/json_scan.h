@@ -2,7 +2,8 @@
 //
 // One pass over the raw bytes checks the whole text against RFC 8259 (strings must be valid
 // UTF-8, escapes and surrogate pairs well formed; a leading UTF-8 BOM is skipped, as
-// nlohmann::json does) and records every value on a flat tape of offsets into the text: no
+// nlohmann::json does; unlike nlohmann, a NUL byte outside a string is an error, not the end
+// of the input) and records every value on a flat tape of offsets into the text: no
 // per-value allocation, strings are unescaped only when read. A 28 KB pull_request payload
 // takes tens of microseconds instead of the ~600 µs of a nlohmann DOM, which is what keeps
 // the receive path fast (bench/README.md, bench/webhooks).
