@@ -101,6 +101,11 @@ void Workers::Run(const Job& job) {
   if (result.status == JobResult::Status::kDone) {
     recorded = queue_.Complete(job.id, options_.owner);
     outcome = "done";
+  } else if (result.status == JobResult::Status::kRetry && stopping_) {
+    // Stopped by the drain: give the job back without counting the attempt (what Drain's own
+    // Release would do; whichever comes first wins, the other finds the lease gone).
+    recorded = queue_.Release(job.id, options_.owner);
+    outcome = "released";
   } else {
     Result<JobState> next = queue_.Fail(job, options_.owner, result.error, result.retry_after,
                                         result.status == JobResult::Status::kFail);
