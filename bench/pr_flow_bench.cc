@@ -141,6 +141,16 @@ int main(int argc, char** argv) {
     sum.total_ms += timings[i].total_ms;
   }
   double n = warm ? static_cast<double>(warm) : 1;
+  for (size_t i = 0; i < ms.size(); ++i) {  // outliers, with their split when known
+    if (ms[i] < 1000) continue;
+    std::printf("  slow update %zu: %.0f ms", i + 1, ms[i]);
+    if (i + 1 < timings.size()) {
+      const auto& t = timings[i + 1];
+      std::printf(" (fetch %.0f, replay %.0f, analyze %.0f, forge %.0f)", t.fetch_ms, t.replay_ms,
+                  t.analyze_ms, t.forge_ms);
+    }
+    std::printf("\n");
+  }
   double p50 = Percentile(ms, 0.5), p99 = Percentile(ms, 0.99);
   std::printf("pr_flow openmeter (269 base files + 1 new), %d updates, warm pool + snapshot\n",
               updates);

@@ -5,6 +5,7 @@
 #include "bot/flows/flows.h"
 #include "config/server_config.h"
 #include "engine/devdb/managed.h"
+#include "engine/lint/replay.h"
 
 namespace schemabot::flows {
 
@@ -64,6 +65,7 @@ Result<devdb::Pool*> Resources::Pool(sql::Dialect dialect) {
   po.admin_url = url;
   po.size = s.size > 0 ? s.size : 2;
   po.name = "schemabot_serve";
+  po.warm_up = lint::WarmUpForReplay;  // plans built off the hot path
   SB_TRY_ASSIGN(auto pool, devdb::Pool::Open(po));
   log::Info("devdb pool", {{"engine", dialect == sql::Dialect::kPostgres ? "postgres" : "mysql"},
                            {"url", url.Redacted()},

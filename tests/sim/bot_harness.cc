@@ -11,6 +11,7 @@
 
 #include "bot/server/server.h"
 #include "bot/store/store.h"
+#include "engine/lint/replay.h"
 #include "tests/http_client.h"
 #include "webhooks/server.h"
 #include "webhooks/signature.h"
@@ -102,6 +103,7 @@ Result<std::unique_ptr<BotHarness>> BotHarness::Start(ForgeSim& sim, BotOptions 
     po.admin_url = u;
     po.size = 2;
     po.name = std::string("bh") + tag + Unique();
+    po.warm_up = lint::WarmUpForReplay;  // plans built off the hot path
     return devdb::Pool::Open(po);
   };
   SB_TRY_ASSIGN(p.pg, open_pool(options.pg_admin_url, "p"));
