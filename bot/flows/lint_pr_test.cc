@@ -233,9 +233,9 @@ TEST_F(LintPrTest, RulesComeFromTheBaseBranch) {
 
 TEST_F(LintPrTest, EditedAndDeletedMergedFilesAreIntegrityFindings) {
   StartSim();
-  ASSERT_TRUE(sim_->Commit(kRepo, "main",
-                           WithSum({{"1_init.sql", kInit}, {"2_more.sql", "CREATE TABLE t (a int);\n"}}),
-                           "more"));
+  ASSERT_TRUE(sim_->Commit(
+      kRepo, "main", WithSum({{"1_init.sql", kInit}, {"2_more.sql", "CREATE TABLE t (a int);\n"}}),
+      "more"));
   StartBot();
   // The PR rewrites a merged migration and deletes another one.
   auto head = sim_->Commit(kRepo, "rewrite",

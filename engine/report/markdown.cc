@@ -78,8 +78,8 @@ void FileSection(const FileReport& f, const RenderOptions& opts, std::string& ou
     auto lc = PositionOf(f.text, d->pos);
     std::string excerpt = StatementExcerpt(f.text, d->pos);
     if (excerpt.empty() && d->suggested_fixes.empty()) continue;
-    out += "\n<details><summary>L" + std::to_string(lc.line) + ": " + Cell(d->text) +
-           "</summary>\n\n";
+    out +=
+        "\n<details><summary>L" + std::to_string(lc.line) + ": " + Cell(d->text) + "</summary>\n\n";
     if (!excerpt.empty()) {
       std::string fence = Fence(excerpt);
       out += fence + "sql\n" + excerpt + "\n" + fence + "\n";

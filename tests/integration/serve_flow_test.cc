@@ -28,10 +28,11 @@ TEST(ServeFlowTest, ServeLintsAPullRequestOnTheSimulator) {
   ASSERT_TRUE(s) << s.error().message;
   auto& sim = **s;
   ASSERT_TRUE(sim.CreateRepo("acme/shop"));
-  ASSERT_TRUE(sim.Commit("acme/shop", "main",
-                         {{"migrations/1_init.sql", "CREATE TABLE items (id int PRIMARY KEY);\n"}}));
-  ASSERT_TRUE(sim.Commit("acme/shop", "drop",
-                         {{"migrations/2_drop.sql", "DROP TABLE items;\n"}}, "drop", "main"));
+  ASSERT_TRUE(
+      sim.Commit("acme/shop", "main",
+                 {{"migrations/1_init.sql", "CREATE TABLE items (id int PRIMARY KEY);\n"}}));
+  ASSERT_TRUE(sim.Commit("acme/shop", "drop", {{"migrations/2_drop.sql", "DROP TABLE items;\n"}},
+                         "drop", "main"));
   auto n = sim.OpenPull("acme/shop", "drop", "main");
   ASSERT_TRUE(n);
 

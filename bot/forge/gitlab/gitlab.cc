@@ -88,9 +88,7 @@ class GitLabForge final : public Forge {
     return rate_limit_;
   }
 
-  Result<GitAuth> GitCredentials(const std::string&) override {
-    return GitAuth{"oauth2", token_};
-  }
+  Result<GitAuth> GitCredentials(const std::string&) override { return GitAuth{"oauth2", token_}; }
 
   Result<PullRequest> GetPullRequest(const std::string& repo, int64_t number) override {
     SB_TRY_ASSIGN(Json j, Call("GET", Mr(repo, number)));
