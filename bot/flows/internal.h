@@ -33,8 +33,8 @@ Result<RepoRules> ReadRepoRules(const git::MirrorCache& mirrors, const std::stri
 std::vector<const config::DirConfig*> TouchedDirs(const config::RepoConfig& config,
                                                   const std::vector<std::string>& paths);
 
-// Whether any path could change a lint result: a .sql file or an atlas.sum.
-bool TouchesMigrations(const std::vector<std::string>& paths);
+// Whether a changed path can change a lint result: a .sql file or an atlas.sum.
+bool IsMigrationPath(std::string_view path);
 
 // The lint of one directory at `head` against `base` (both in the mirror of `clone_url`).
 struct DirResult {

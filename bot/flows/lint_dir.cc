@@ -67,10 +67,8 @@ std::vector<const config::DirConfig*> TouchedDirs(const config::RepoConfig& conf
   return out;
 }
 
-bool TouchesMigrations(const std::vector<std::string>& paths) {
-  return std::any_of(paths.begin(), paths.end(), [](const std::string& p) {
-    return p.ends_with(".sql") || p == "atlas.sum" || p.ends_with("/atlas.sum");
-  });
+bool IsMigrationPath(std::string_view p) {
+  return p.ends_with(".sql") || p == "atlas.sum" || p.ends_with("/atlas.sum");
 }
 
 namespace {

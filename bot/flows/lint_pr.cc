@@ -66,7 +66,7 @@ class LintPr {
     std::vector<std::string> paths;
     for (const auto& f : *files) {
       for (const std::string* p : {&f.path, &f.previous_path}) {
-        if (!p->empty() && internal::TouchesMigrations({*p})) paths.push_back(*p);
+        if (!p->empty() && internal::IsMigrationPath(*p)) paths.push_back(*p);
       }
       patches_[f.path] = forge::AddedLines(f.patch);
     }
@@ -104,18 +104,18 @@ class LintPr {
     auto dirs = internal::TouchedDirs(rules->config, paths);
     if (dirs.empty()) return Done("no configured directory");
 
-    // 4. Lint each directory against the merge base.
-    bool checks = forge_->capabilities().check_runs;
-    if (!checks) {
+    // 4. Lint each directory against the merge base (the pending status goes out meanwhile).
+    std::future<Result<void>> pending_sent;
+    if (!forge_->capabilities().check_runs) {
       forge::CommitStatus pending;
       pending.context = deps_.options.status_context;
       pending.state = forge::CommitState::kPending;
       pending.description = "linting " + std::to_string(dirs.size()) +
                             (dirs.size() == 1 ? " directory" : " directories");
       pending.ref = forge_->name() == "gitlab" ? pr->head_ref : "";
-      if (auto s = forge_->SetCommitStatus(repo_, head_, pending); !s) {
-        return ResultOf(s.error(), "setting the pending status");
-      }
+      pending_sent = std::async(std::launch::async, [this, pending] {
+        return forge_->SetCommitStatus(repo_, head_, pending);
+      });
     }
     auto merge_base = deps_.mirrors->MergeBase(url_, head_, base_tip);
     if (!merge_base) return ResultOf(merge_base.error(), "finding the merge base");
@@ -126,18 +126,29 @@ class LintPr {
       results.push_back(std::move(*r));
     }
 
-    // 5. Never post a result for a head the PR has left.
+    if (pending_sent.valid()) {
+      if (auto s = pending_sent.get(); !s) return ResultOf(s.error(), "setting the pending status");
+    }
+
+    // 5. Never post a result for a head the PR has left (the inline comments already on the
+    // PR are listed meanwhile).
+    auto listed = std::async(std::launch::async,
+                             [this] { return forge_->ListReviewComments(repo_, number_); });
     auto now = forge_->GetPullRequest(repo_, number_);
     if (!now) return ResultOf(now.error(), "re-reading the pull request");
     if (now->head_sha != head_ || now->state != "open") return Done("superseded");
+    auto existing = listed.get();
+    if (!existing) return ResultOf(existing.error(), "listing review comments");
 
     // 6. Report.
-    if (auto r = Publish(results, pr->head_ref); !r) return ResultOf(r.error(), "posting");
+    if (auto r = Publish(results, pr->head_ref, *existing); !r) {
+      return ResultOf(r.error(), "posting");
+    }
     return Done("posted");
   }
 
-  Result<void> Publish(const std::vector<DirResult>& results, const std::string& head_ref) {
-    SB_TRY_ASSIGN(auto existing, forge_->ListReviewComments(repo_, number_));
+  Result<void> Publish(const std::vector<DirResult>& results, const std::string& head_ref,
+                       const std::vector<forge::ReviewComment>& existing) {
     std::set<std::string> posted;
     for (const auto& c : existing) {
       size_t at = c.body.find("<!-- schemabot:finding ");

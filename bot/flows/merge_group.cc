@@ -34,7 +34,7 @@ JobResult RunMergeGroup(const Deps& deps, const queue::Job& job) {
   std::vector<std::string> paths;
   for (const auto& c : *changed) {
     for (const std::string* p : {&c.path, &c.old_path}) {
-      if (!p->empty() && internal::TouchesMigrations({*p})) paths.push_back(*p);
+      if (!p->empty() && internal::IsMigrationPath(*p)) paths.push_back(*p);
     }
   }
   internal::RepoRules rules;  // the results point into rules.config
