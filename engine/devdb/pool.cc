@@ -23,6 +23,15 @@ std::string BackendConfig::SnapshotDb(const std::string& key) const {
   return options.name + "_s" + HexEncode(Sha256(key)).substr(0, 20);
 }
 
+std::string BackendConfig::LikePrefix() const {
+  std::string p;
+  for (char ch : options.name) {
+    if (ch == '_' || ch == '%' || ch == '\\') p += '\\';
+    p += ch;
+  }
+  return p + "\\_%";
+}
+
 ConnectOptions BackendConfig::SlotConnectOptions() const {
   ConnectOptions o;
   o.statement_timeout = options.limits.statement_timeout;

@@ -49,6 +49,8 @@ struct BackendConfig {
   // A database name for snapshot `key` (a hash: keys are base64).
   std::string SnapshotDb(const std::string& key) const;
   ConnectOptions SlotConnectOptions() const;
+  // A LIKE pattern (backslash escapes) matching every name "<name>_…" the pool creates.
+  std::string LikePrefix() const;
 };
 
 Result<std::unique_ptr<Backend>> NewPostgresBackend(const BackendConfig& config);

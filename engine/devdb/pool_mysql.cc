@@ -27,7 +27,7 @@ class MySQLBackend final : public Backend {
   }
 
   Result<void> Cleanup() override {
-    std::string like = Lit(LikePrefix());
+    std::string like = Lit(c_.LikePrefix());
     SB_TRY_ASSIGN(Rows dbs, admin_->Query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA "
                                           "WHERE SCHEMA_NAME LIKE " +
                                           like));
@@ -138,15 +138,6 @@ class MySQLBackend final : public Backend {
   const ServerVersion& version() const override { return version_; }
 
  private:
-  std::string LikePrefix() const {
-    std::string p;
-    for (char ch : c_.options.name) {
-      if (ch == '_' || ch == '%' || ch == '\\') p += '\\';
-      p += ch;
-    }
-    return p + "\\_%";
-  }
-
   Result<void> KillSessions(const std::string& user) {
     SB_TRY_ASSIGN(Rows ids, admin_->Query("SELECT ID FROM information_schema.PROCESSLIST WHERE "
                                           "USER = " +

@@ -22,7 +22,7 @@ class PostgresBackend final : public Backend {
   }
 
   Result<void> Cleanup() override {
-    std::string like = Lit(LikePrefix());
+    std::string like = Lit(c_.LikePrefix());
     SB_TRY_ASSIGN(Rows dbs, admin_->Query("SELECT datname FROM pg_database WHERE datname LIKE " +
                                           like + " ORDER BY 1"));
     for (const auto& r : dbs.rows) SB_TRY(DropDb(r[0].value_or("")));
@@ -94,15 +94,6 @@ class PostgresBackend final : public Backend {
   const ServerVersion& version() const override { return version_; }
 
  private:
-  std::string LikePrefix() const {
-    std::string p;
-    for (char ch : c_.options.name) {
-      if (ch == '_' || ch == '%' || ch == '\\') p += '\\';
-      p += ch;
-    }
-    return p + "\\_%";
-  }
-
   Result<void> Terminate(const std::string& db, const std::string& role) {
     return admin_->Exec(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
