@@ -152,6 +152,36 @@ TEST(PostgresPool, ResetSnapshotsAndWaiting) {
   EXPECT_GE(s.prepared_hits, 1u);
 }
 
+// What a crashed earlier pool of the same name left behind is dropped by Open; names that
+// only share a prefix without the "_" separator (or contain LIKE wildcards) are not.
+void ExpectLeftoversDropped(const Url& url, const std::string& list_sql) {
+  auto admin = Connect(url);
+  ASSERT_TRUE(admin) << admin.error().message;
+  PoolOptions o = Options(url, 1);
+  std::string leftover = o.name + "_dev9", neighbour = o.name + "x_dev0";
+  for (const auto& db : {leftover, neighbour}) {
+    ASSERT_TRUE((*admin)->Exec("CREATE DATABASE " + QuoteIdent(url.engine, db)));
+  }
+  {
+    auto pool = Pool::Open(o);
+    ASSERT_TRUE(pool) << pool.error().message;
+    EXPECT_EQ(One(**admin, list_sql + "'" + leftover + "'"), "0");
+    EXPECT_EQ(One(**admin, list_sql + "'" + neighbour + "'"), "1");
+  }
+  EXPECT_TRUE((*admin)->Exec("DROP DATABASE " + QuoteIdent(url.engine, neighbour)));
+}
+
+TEST(PostgresPool, OpenDropsAnEarlierPoolsLeftovers) {
+  SB_NEED_DB(url, "SCHEMABOT_TEST_PG_URL");
+  ExpectLeftoversDropped(url, "SELECT count(*) FROM pg_database WHERE datname = ");
+}
+
+TEST(MySQLPool, OpenDropsAnEarlierPoolsLeftovers) {
+  SB_NEED_DB(url, "SCHEMABOT_TEST_MYSQL_URL");
+  ExpectLeftoversDropped(url,
+                         "SELECT count(*) FROM information_schema.schemata WHERE schema_name = ");
+}
+
 TEST(MySQLPool, UntrustedUserIsConfined) {
   SB_NEED_DB(url, "SCHEMABOT_TEST_MYSQL_URL");
   auto pool = Pool::Open(Options(url, 1));
