@@ -87,9 +87,12 @@ class LintPr {
     if (!ev->base_ref.empty()) fetched = std::async(std::launch::async, fetch, ev->base_ref);
     auto pr = forge_->GetPullRequest(repo_, number_);
     auto wait_start = std::chrono::steady_clock::now();
-    auto shas = fetched.valid() && (!pr || pr->base_ref == ev->base_ref)
+    auto shas = fetched.valid()
                     ? fetched.get()
-                    : fetch(pr ? pr->base_ref : ev->base_ref);  // retargeted meanwhile
+                    : Result<std::vector<std::string>>(NotFound("no base branch in the event"));
+    if (pr && (!shas || pr->base_ref != ev->base_ref)) {
+      shas = fetch(pr->base_ref);  // the event had no base, or the PR was retargeted meanwhile
+    }
     fetch_wait_ms_ = internal::MsSince(wait_start);
     if (!pr) return ResultOf(pr.error(), "reading the pull request");
     if (pr->state != "open") return Done("closed");
