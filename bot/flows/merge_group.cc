@@ -21,12 +21,13 @@ JobResult RunMergeGroup(const Deps& deps, const queue::Job& job) {
   std::string head_ref =
       ev->head_ref.starts_with("refs/") ? ev->head_ref : "refs/heads/" + ev->head_ref;
   Timings timings;
-  auto shas = internal::Fetch(deps, *forge, ev->repo, ev->clone_url,
-                              {head_ref, ev->base_sha.empty() ? ev->base_ref : ev->base_sha});
+  // The check is asked for the event's sha; the queue ref brings it (a sha want is skipped
+  // once present). A queue ref that is gone means the group left the queue: done.
+  auto shas =
+      internal::Fetch(deps, *forge, ev->repo, ev->clone_url,
+                      {head_ref, ev->base_sha.empty() ? ev->base_ref : ev->base_sha, ev->head_sha});
   if (!shas) return ResultOf(shas.error(), "fetching the merge group");
-  // The queue's ref may already be gone or moved: the event's sha is what GitHub asks about.
   std::string head = ev->head_sha, base = (*shas)[1];
-  if (!deps.mirrors->OpenTree(ev->clone_url, head, "")) head = (*shas)[0];
 
   std::vector<internal::DirResult> results;
   auto changed = deps.mirrors->ChangedFiles(ev->clone_url, base, head, "");
