@@ -9,6 +9,8 @@
 #include <ctime>
 #include <memory>
 
+#include "base/text.h"
+
 namespace schemabot::log {
 namespace {
 
@@ -41,38 +43,6 @@ const char* LevelName(Level l) {
   return "info";
 }
 
-void JsonString(std::string& out, std::string_view s) {
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
-
 bool NeedsQuotes(std::string_view v) {
   if (v.empty()) return true;
   for (unsigned char c : v) {
@@ -101,18 +71,18 @@ std::string Line(Format format, Level level, std::string_view msg, const Fields&
     out += '{';
     if (!ts.empty()) {
       out += "\"ts\":";
-      JsonString(out, ts);
+      AppendJsonString(out, ts);
       out += ',';
     }
     out += "\"level\":";
-    JsonString(out, LevelName(level));
+    AppendJsonString(out, LevelName(level));
     out += ",\"msg\":";
-    JsonString(out, msg);
+    AppendJsonString(out, msg);
     for (const auto& [k, v] : fields) {
       out += ',';
-      JsonString(out, k);
+      AppendJsonString(out, k);
       out += ':';
-      JsonString(out, v);
+      AppendJsonString(out, v);
     }
     out += '}';
     return out;
@@ -124,7 +94,7 @@ std::string Line(Format format, Level level, std::string_view msg, const Fields&
   for (const auto& [k, v] : fields) {
     out += ' ' + k + '=';
     if (NeedsQuotes(v)) {
-      JsonString(out, v);
+      AppendJsonString(out, v);
     } else {
       out += v;
     }

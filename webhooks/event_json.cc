@@ -1,3 +1,4 @@
+#include "base/text.h"
 #include "webhooks/event.h"
 #include "webhooks/json_util.h"
 
@@ -79,7 +80,7 @@ class Writer {
   }
   void Str(std::string_view key, std::string_view v) {
     Key(key);
-    json::AppendQuoted(out_, v);
+    AppendJsonString(out_, v);
   }
   void Int(std::string_view key, int64_t v) {
     Key(key);
@@ -94,7 +95,7 @@ class Writer {
     out_ += '[';
     for (size_t i = 0; i < v.size(); ++i) {
       if (i) out_ += ',';
-      json::AppendQuoted(out_, v[i]);
+      AppendJsonString(out_, v[i]);
     }
     out_ += ']';
   }
@@ -106,7 +107,7 @@ class Writer {
  private:
   void Key(std::string_view key) {
     if (out_.size() > 1) out_ += ',';
-    json::AppendQuoted(out_, key);
+    AppendJsonString(out_, key);
     out_ += ':';
   }
   std::string out_;

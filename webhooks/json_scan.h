@@ -121,9 +121,4 @@ class Doc {
 // Decodes the escapes of a string's raw text (already validated by Doc).
 std::string Unescape(std::string_view raw);
 
-// Appends `s` as a JSON string literal: quotes, backslash escapes for '"', '\\' and
-// control characters, and U+FFFD for each byte that is not part of valid UTF-8 (so any
-// input, header values included, gives valid JSON).
-void AppendQuoted(std::string& out, std::string_view s);
-
 }  // namespace schemabot::webhooks::json

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "base/text.h"
+
 namespace schemabot::webhooks::json {
 namespace {
 
@@ -170,7 +172,7 @@ TEST(JsonScan, FindTakesTheLastOfRepeatedKeysAndUnescapesKeys) {
   EXPECT_EQ(n, 3);
 }
 
-TEST(JsonScan, AppendQuotedWritesValidJsonForAnyBytes) {
+TEST(JsonScan, AppendJsonStringWritesValidJsonForAnyBytes) {
   const std::string inputs[] = {"plain",
                                 "q\"b\\s/",
                                 std::string("nul\0ctl\x01\x1f\n\t", 11),
@@ -181,7 +183,7 @@ TEST(JsonScan, AppendQuotedWritesValidJsonForAnyBytes) {
                                 std::string(100, 'x') + "\"" + std::string(9, 'y')};
   for (const std::string& in : inputs) {
     std::string out;
-    AppendQuoted(out, in);
+    AppendJsonString(out, in);
     Doc doc(out);
     ASSERT_TRUE(doc.ok()) << out << ": " << doc.error();
     ASSERT_TRUE(NlohmannAccepts(out)) << out;
@@ -192,14 +194,14 @@ TEST(JsonScan, AppendQuotedWritesValidJsonForAnyBytes) {
     }
   }
   std::string out;
-  AppendQuoted(out,
-               "a\xFF"
-               "b");
+  AppendJsonString(out,
+                   "a\xFF"
+                   "b");
   EXPECT_EQ(out,
             "\"a\xEF\xBF\xBD"
             "b\"");
   out.clear();
-  AppendQuoted(out, std::string("\x01\"", 2));
+  AppendJsonString(out, std::string("\x01\"", 2));
   EXPECT_EQ(out, "\"\\u0001\\\"\"");
 }
 

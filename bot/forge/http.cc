@@ -194,27 +194,12 @@ Error ResponseError(std::string_view forge, const HttpRequest& request,
   return Internal(msg + " (unexpected status)");
 }
 
-std::string UrlEncode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string UrlEncodePath(std::string_view s) {
   std::string out;
   size_t start = 0;
   while (true) {
     size_t slash = s.find('/', start);
-    out += UrlEncode(s.substr(start, slash == std::string_view::npos ? slash : slash - start));
+    out += PercentEncode(s.substr(start, slash == std::string_view::npos ? slash : slash - start));
     if (slash == std::string_view::npos) break;
     out += '/';
     start = slash + 1;

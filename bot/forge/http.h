@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/text.h"
 #include "bot/forge/forge.h"
 
 namespace schemabot::forge {
@@ -67,9 +68,7 @@ std::string NextLink(const std::string& link_header);
 Error ResponseError(std::string_view forge, const HttpRequest& request,
                     const HttpResponse& response, int64_t now_epoch);
 
-// Percent-encodes everything but unreserved characters (so "a/b" -> "a%2Fb").
-std::string UrlEncode(std::string_view s);
-// Percent-encodes a path, keeping '/'.
+// Percent-encodes a path, keeping '/' (single segments: PercentEncode, base/text.h).
 std::string UrlEncodePath(std::string_view s);
 
 }  // namespace schemabot::forge

@@ -75,7 +75,7 @@ TEST(HttpTest, RefusesOtherOrigins) {
 }
 
 TEST(HttpTest, UrlEncoding) {
-  EXPECT_EQ(UrlEncode("group/sub project"), "group%2Fsub%20project");
+  EXPECT_EQ(PercentEncode("group/sub project"), "group%2Fsub%20project");
   EXPECT_EQ(UrlEncodePath("migrations/1 a.sql"), "migrations/1%20a.sql");
 }
 

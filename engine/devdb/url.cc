@@ -2,6 +2,7 @@
 #include <cctype>
 #include <string>
 
+#include "base/text.h"
 #include "engine/devdb/devdb.h"
 
 namespace schemabot::devdb {
@@ -28,21 +29,6 @@ Result<std::string> PercentDecode(std::string_view s, std::string_view what) {
     if (hi < 0 || lo < 0) return InvalidArgument("bad percent-escape in " + std::string(what));
     out += static_cast<char>(hi * 16 + lo);
     i += 2;
-  }
-  return out;
-}
-
-std::string PercentEncode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
   }
   return out;
 }

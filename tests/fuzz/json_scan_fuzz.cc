@@ -1,5 +1,5 @@
 // libFuzzer target for webhooks/json_scan: the tape reader must accept exactly what
-// nlohmann::json accepts, read the same values, and never crash; AppendQuoted must always
+// nlohmann::json accepts, read the same values, and never crash; AppendJsonString must always
 // produce a string literal both readers accept.
 #include <cstddef>
 #include <cstdint>
@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "base/text.h"
 #include "webhooks/json_scan.h"
 
 namespace {
@@ -56,7 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (nul && doc.ok() && j.is_discarded()) std::abort();
   if (doc.ok()) Same(doc.root(), j);  // a Doc that is ok never contains a NUL outside strings
   std::string quoted;
-  schemabot::webhooks::json::AppendQuoted(quoted, text);
+  schemabot::AppendJsonString(quoted, text);
   Doc q(quoted);
   if (!q.ok() || !q.root().is_string()) std::abort();
   if (nlohmann::json::parse(quoted, nullptr, false).is_discarded()) std::abort();

@@ -196,7 +196,7 @@ class GitHubForge final : public Forge {
                               const std::string& ref) override {
     HttpRequest req{
         .method = "GET",
-        .target = Repo(repo) + "/contents/" + UrlEncodePath(path) + "?ref=" + UrlEncode(ref)};
+        .target = Repo(repo) + "/contents/" + UrlEncodePath(path) + "?ref=" + PercentEncode(ref)};
     SB_TRY_ASSIGN(HttpResponse res, Send(req, "application/vnd.github.raw+json"));
     return std::move(res.body);
   }
@@ -285,7 +285,7 @@ class GitHubForge final : public Forge {
   }
 
   Result<Permission> GetPermission(const std::string& repo, const std::string& user) override {
-    auto j = Call("GET", Repo(repo) + "/collaborators/" + UrlEncode(user) + "/permission");
+    auto j = Call("GET", Repo(repo) + "/collaborators/" + PercentEncode(user) + "/permission");
     if (!j && j.error().code == ErrorCode::kNotFound) return Permission::kNone;
     if (!j) return std::move(j).error();
     return ToPermission(*j);
@@ -325,7 +325,7 @@ class GitHubForge final : public Forge {
                               const std::string& message) override {
     std::string target = Repo(repo) + "/contents/" + UrlEncodePath(path);
     Json body = {{"message", message}, {"content", Base64Encode(content)}, {"branch", branch}};
-    auto existing = Call("GET", target + "?ref=" + UrlEncode(branch));
+    auto existing = Call("GET", target + "?ref=" + PercentEncode(branch));
     if (existing) {
       body["sha"] = JStr(*existing, "sha");
     } else if (existing.error().code != ErrorCode::kNotFound) {
@@ -355,8 +355,9 @@ class GitHubForge final : public Forge {
                                                          const std::string& head,
                                                          const std::string& base) override {
     std::string owner = repo.substr(0, repo.find('/'));
-    SB_TRY_ASSIGN(auto items, GetAll(Repo(repo) + "/pulls?state=open&head=" +
-                                     UrlEncode(owner + ":" + head) + "&base=" + UrlEncode(base)));
+    SB_TRY_ASSIGN(auto items, GetAll(Repo(repo) +
+                                     "/pulls?state=open&head=" + PercentEncode(owner + ":" + head) +
+                                     "&base=" + PercentEncode(base)));
     for (const Json& j : items) {
       PullRequest pr = ToPullRequest(repo, j);
       if (pr.head_ref == head && pr.base_ref == base) return std::optional<PullRequest>(pr);

@@ -123,8 +123,8 @@ class GitLabForge final : public Forge {
                               const std::string& ref) override {
     SB_TRY_ASSIGN(HttpResponse res,
                   Send({.method = "GET",
-                        .target = Project(repo) + "/repository/files/" + UrlEncode(path) +
-                                  "/raw?ref=" + UrlEncode(ref)}));
+                        .target = Project(repo) + "/repository/files/" + PercentEncode(path) +
+                                  "/raw?ref=" + PercentEncode(ref)}));
     return std::move(res.body);
   }
 
@@ -220,7 +220,7 @@ class GitLabForge final : public Forge {
   }
 
   Result<Permission> GetPermission(const std::string& repo, const std::string& user) override {
-    SB_TRY_ASSIGN(Json users, Call("GET", "/users?username=" + UrlEncode(user)));
+    SB_TRY_ASSIGN(Json users, Call("GET", "/users?username=" + PercentEncode(user)));
     if (!users.is_array() || users.empty()) return Permission::kNone;
     int64_t id = JInt(users[0], "id");
     auto m = Call("GET", Project(repo) + "/members/all/" + std::to_string(id));
@@ -240,7 +240,8 @@ class GitLabForge final : public Forge {
   }
 
   Result<std::string> GetBranch(const std::string& repo, const std::string& branch) override {
-    SB_TRY_ASSIGN(Json j, Call("GET", Project(repo) + "/repository/branches/" + UrlEncode(branch)));
+    SB_TRY_ASSIGN(Json j,
+                  Call("GET", Project(repo) + "/repository/branches/" + PercentEncode(branch)));
     std::string sha = JStr(JObj(j, "commit"), "id");
     if (sha.empty()) return Internal("gitlab: branch \"" + branch + "\": reply has no commit");
     return sha;
@@ -258,7 +259,7 @@ class GitLabForge final : public Forge {
   // GitLab has no force-update of a branch: delete it and create it again at `sha`.
   Result<void> ResetBranch(const std::string& repo, const std::string& branch,
                            const std::string& sha) override {
-    auto del = Call("DELETE", Project(repo) + "/repository/branches/" + UrlEncode(branch));
+    auto del = Call("DELETE", Project(repo) + "/repository/branches/" + PercentEncode(branch));
     if (!del && del.error().code != ErrorCode::kNotFound) return std::move(del).error();
     return CreateBranch(repo, branch, sha);
   }
@@ -299,8 +300,9 @@ class GitLabForge final : public Forge {
   Result<std::optional<PullRequest>> FindOpenPullRequest(const std::string& repo,
                                                          const std::string& head,
                                                          const std::string& base) override {
-    SB_TRY_ASSIGN(auto items, GetAll(Project(repo) + "/merge_requests?state=opened&source_branch=" +
-                                     UrlEncode(head) + "&target_branch=" + UrlEncode(base)));
+    SB_TRY_ASSIGN(auto items,
+                  GetAll(Project(repo) + "/merge_requests?state=opened&source_branch=" +
+                         PercentEncode(head) + "&target_branch=" + PercentEncode(base)));
     for (const Json& j : items) {
       PullRequest pr = ToPullRequest(repo, j);
       if (pr.head_ref == head && pr.base_ref == base) return std::optional<PullRequest>(pr);
@@ -309,7 +311,7 @@ class GitLabForge final : public Forge {
   }
 
  private:
-  static std::string Project(const std::string& repo) { return "/projects/" + UrlEncode(repo); }
+  static std::string Project(const std::string& repo) { return "/projects/" + PercentEncode(repo); }
   static std::string Mr(const std::string& repo, int64_t iid) {
     return Project(repo) + "/merge_requests/" + std::to_string(iid);
   }
