@@ -91,33 +91,42 @@ int HexValue(unsigned char c) {
 }
 }  // namespace
 
-std::string Base64Encode(std::string_view data) {
+namespace {
+
+constexpr char kB64Url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+std::string EncodeBase64(std::string_view data, const char* alphabet, bool pad) {
   std::string out;
   out.reserve((data.size() + 2) / 3 * 4);
   size_t i = 0;
   auto byte = [&](size_t k) { return static_cast<unsigned char>(data[k]); };
   for (; i + 3 <= data.size(); i += 3) {
     uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    out += kB64[(v >> 18) & 63];
-    out += kB64[(v >> 12) & 63];
-    out += kB64[(v >> 6) & 63];
-    out += kB64[v & 63];
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    out += alphabet[(v >> 6) & 63];
+    out += alphabet[v & 63];
   }
   size_t rest = data.size() - i;
   if (rest == 1) {
     uint32_t v = byte(i) << 16;
-    out += kB64[(v >> 18) & 63];
-    out += kB64[(v >> 12) & 63];
-    out += "==";
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    if (pad) out += "==";
   } else if (rest == 2) {
     uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8);
-    out += kB64[(v >> 18) & 63];
-    out += kB64[(v >> 12) & 63];
-    out += kB64[(v >> 6) & 63];
-    out += '=';
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    out += alphabet[(v >> 6) & 63];
+    if (pad) out += '=';
   }
   return out;
 }
+
+}  // namespace
+
+std::string Base64Encode(std::string_view data) { return EncodeBase64(data, kB64, true); }
+std::string Base64UrlEncode(std::string_view data) { return EncodeBase64(data, kB64Url, false); }
 
 Result<std::string> Base64Decode(std::string_view text) {
   if (text.size() % 4 != 0) return InvalidArgument("base64: length is not a multiple of 4");

@@ -54,6 +54,8 @@ std::string HmacSha256(std::string_view key, std::string_view data);
 
 // Standard base64 (RFC 4648 §4, '+' '/', '=' padding), as Go's base64.StdEncoding.
 std::string Base64Encode(std::string_view data);
+// URL-safe base64 without padding (RFC 4648 §5, as JWTs use it).
+std::string Base64UrlEncode(std::string_view data);
 // Decodes standard padded base64. Whitespace or any character outside the alphabet, bad
 // padding or a length that is not a multiple of 4 -> InvalidArgument.
 Result<std::string> Base64Decode(std::string_view text);

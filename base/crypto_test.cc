@@ -73,6 +73,13 @@ TEST(Base64, RoundTripsRfc4648Vectors) {
   EXPECT_EQ(*Base64Decode(Base64Encode(all)), all);
 }
 
+TEST(Base64, UrlAlphabetWithoutPadding) {
+  EXPECT_EQ(Base64UrlEncode("\xfb\xff"), "-_8");  // standard: "+/8="
+  EXPECT_EQ(Base64UrlEncode("foob"), "Zm9vYg");
+  EXPECT_EQ(Base64UrlEncode(R"({"alg":"RS256","typ":"JWT"})"),
+            "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9");
+}
+
 TEST(Base64, RejectsBadInput) {
   for (const char* bad : {"Zg=", "Zg", "Z===", "Zm9v\n", "Zm9=Zm9v", "Zm!v", "=Zm9", "Zg=a"}) {
     auto r = Base64Decode(bad);

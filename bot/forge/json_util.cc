@@ -40,41 +40,6 @@ const Json& JObj(const Json& j, const char* key) {
   return it != j.end() && (it->is_object() || it->is_array()) ? *it : kNull;
 }
 
-namespace {
-const char kStd[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const char kUrl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string Encode(std::string_view data, const char* alphabet, bool pad) {
-  std::string out;
-  size_t i = 0;
-  auto b = [&](size_t k) { return static_cast<unsigned char>(data[k]); };
-  for (; i + 2 < data.size(); i += 3) {
-    uint32_t v = (b(i) << 16) | (b(i + 1) << 8) | b(i + 2);
-    out += alphabet[v >> 18];
-    out += alphabet[(v >> 12) & 63];
-    out += alphabet[(v >> 6) & 63];
-    out += alphabet[v & 63];
-  }
-  size_t rest = data.size() - i;
-  if (rest == 1) {
-    uint32_t v = b(i) << 16;
-    out += alphabet[v >> 18];
-    out += alphabet[(v >> 12) & 63];
-    if (pad) out += "==";
-  } else if (rest == 2) {
-    uint32_t v = (b(i) << 16) | (b(i + 1) << 8);
-    out += alphabet[v >> 18];
-    out += alphabet[(v >> 12) & 63];
-    out += alphabet[(v >> 6) & 63];
-    if (pad) out += '=';
-  }
-  return out;
-}
-}  // namespace
-
-std::string Base64Encode(std::string_view data) { return Encode(data, kStd, true); }
-std::string Base64UrlEncode(std::string_view data) { return Encode(data, kUrl, false); }
-
 Result<std::string> Base64Decode(std::string_view data) {
   std::string out;
   uint32_t acc = 0;

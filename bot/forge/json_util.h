@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/crypto.h"
 #include "base/result.h"
 
 namespace schemabot::forge {
@@ -25,9 +26,9 @@ bool JBool(const Json& j, const char* key);
 // j[key] if it is an object or array, else a null value.
 const Json& JObj(const Json& j, const char* key);
 
-std::string Base64Encode(std::string_view data);
-std::string Base64UrlEncode(std::string_view data);  // no padding
-// Standard or URL alphabet; whitespace and padding ignored. kInvalidArgument on bad input.
+// Lenient base64 for what hosts send (GitHub wraps contents in newlines): standard or URL
+// alphabet, whitespace and padding ignored. kInvalidArgument on bad input. Encoding:
+// base/crypto.h (Base64Encode, Base64UrlEncode).
 Result<std::string> Base64Decode(std::string_view data);
 
 // "2016-07-11T22:14:10Z" -> time point; nullopt if not in that form.
